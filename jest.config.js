@@ -1,0 +1,21 @@
+// Three suites: `npm test` runs unit + sandbox; `npm run test:e2e` runs e2e against a real n8n.
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...base, displayName: 'sandbox', testMatch: ['<rootDir>/test/sandbox/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/e2e/harness/globalTeardown.ts',
+      testTimeout: 180000,
+    },
+  ],
+};

@@ -1,0 +1,70 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { isFailureEvent } from './eventCatalogue';
+
+/** What HeyGen POSTs to a webhook endpoint. */
+export interface HeyGenDelivery {
+	event_type: string;
+	event_data?: IDataObject;
+	[key: string]: unknown;
+}
+
+export interface DeliveryHeaders {
+	eventId?: string;
+	/** Unix seconds, from `Heygen-Timestamp`. */
+	timestamp?: number;
+	signature?: string;
+}
+
+/** Parses a delivery body; undefined when it is not a JSON object with a string `event_type`. */
+export function parseDelivery(rawBody: Buffer): HeyGenDelivery | undefined {
+	let body: unknown;
+	try {
+		body = JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		return undefined;
+	}
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	const { event_type: eventType, event_data: eventData } = body as HeyGenDelivery;
+	if (typeof eventType !== 'string' || eventType.trim() === '') return undefined;
+	if (eventData !== undefined && (eventData === null || typeof eventData !== 'object')) {
+		return undefined;
+	}
+	return body as HeyGenDelivery;
+}
+
+const firstString = (data: IDataObject, ...fields: string[]) => {
+	for (const field of fields) {
+		const value = data[field];
+		if (typeof value === 'string' && value !== '') return value;
+	}
+	return undefined;
+};
+
+/**
+ * The item a no-code user works with: the fields most workflows need at the top level, named as
+ * HeyGen names them, and the whole `event_data` for everything else.
+ */
+export function simplifyDelivery(delivery: HeyGenDelivery, headers: DeliveryHeaders): IDataObject {
+	const data = delivery.event_data ?? {};
+	const eventType = delivery.event_type;
+	const item: IDataObject = {
+		event_type: eventType,
+		event_id: headers.eventId ?? null,
+		sent_at: headers.timestamp === undefined ? null : new Date(headers.timestamp * 1000).toISOString(),
+		status: eventType.endsWith('.success') ? 'success' : isFailureEvent(eventType) ? 'fail' : null,
+		callback_id: firstString(data, 'callback_id') ?? null,
+	};
+	const videoId = firstString(data, 'video_id');
+	if (videoId) item.video_id = videoId;
+	const translateId = firstString(data, 'video_translate_id');
+	if (translateId) item.video_translate_id = translateId;
+	const url = firstString(data, 'url', 'video_url');
+	if (url) item.url = url;
+	if (isFailureEvent(eventType)) {
+		// The failure text is `msg` on video events and `message` on translations.
+		item.failure_message = firstString(data, 'msg', 'message', 'error') ?? null;
+	}
+	item.event_data = data;
+	return item;
+}

@@ -1,0 +1,64 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+/** One HeyGen webhook event type, as `GET /v3/webhooks/event-types` returns it. */
+export interface HeyGenEventType {
+	event_type: string;
+	description: string;
+}
+
+/**
+ * The built-in catalogue: used only when the live list cannot be loaded. The live list from
+ * HeyGen wins, because new event types appear there first; deliveries of types missing here
+ * are never dropped (see `filterDelivery` in the trigger).
+ */
+export const BUILT_IN_EVENT_TYPES: HeyGenEventType[] = [
+	{ event_type: 'avatar_video.success', description: 'An avatar video finished rendering' },
+	{ event_type: 'avatar_video.fail', description: 'An avatar video failed to render' },
+	{ event_type: 'avatar_video_gif.success', description: 'An avatar video GIF is ready' },
+	{ event_type: 'avatar_video_gif.fail', description: 'An avatar video GIF failed' },
+	{ event_type: 'avatar_video_caption.success', description: 'Captions for an avatar video are ready' },
+	{ event_type: 'avatar_video_caption.fail', description: 'Captions for an avatar video failed' },
+	{ event_type: 'video_translate.success', description: 'A video translation is ready' },
+	{ event_type: 'video_translate.fail', description: 'A video translation failed' },
+	{ event_type: 'video_agent.success', description: 'A Video Agent video is ready' },
+	{ event_type: 'video_agent.fail', description: 'A Video Agent video failed' },
+	{ event_type: 'personalized_video', description: 'A personalized video was generated' },
+	{ event_type: 'instant_avatar.success', description: 'An instant avatar is ready' },
+	{ event_type: 'instant_avatar.fail', description: 'An instant avatar failed' },
+	{ event_type: 'photo_avatar_generation.success', description: 'Photo avatar generation finished' },
+	{ event_type: 'photo_avatar_generation.fail', description: 'Photo avatar generation failed' },
+	{ event_type: 'photo_avatar_train.success', description: 'Photo avatar training finished' },
+	{ event_type: 'photo_avatar_train.fail', description: 'Photo avatar training failed' },
+	{ event_type: 'photo_avatar_add_motion.success', description: 'Motion was added to a photo avatar' },
+	{ event_type: 'photo_avatar_add_motion.fail', description: 'Adding motion to a photo avatar failed' },
+	{ event_type: 'proofread_creation.success', description: 'A proofread was created' },
+	{ event_type: 'proofread_creation.fail', description: 'Creating a proofread failed' },
+	{ event_type: 'live_avatar.success', description: 'A live avatar session succeeded' },
+	{ event_type: 'live_avatar.fail', description: 'A live avatar session failed' },
+];
+
+const ACRONYMS: Record<string, string> = { gif: 'GIF', ai: 'AI' };
+
+/** `avatar_video.success` → `Avatar Video Success`: what a no-code user sees in the dropdown. */
+export function eventTypeDisplayName(eventType: string): string {
+	return eventType
+		.split(/[._]/)
+		.filter((word) => word.length > 0)
+		.map((word) => ACRONYMS[word] ?? word.charAt(0).toUpperCase() + word.slice(1))
+		.join(' ');
+}
+
+export function toEventTypeOptions(eventTypes: HeyGenEventType[]): INodePropertyOptions[] {
+	return eventTypes
+		.map((eventType) => ({
+			name: eventTypeDisplayName(eventType.event_type),
+			value: eventType.event_type,
+			description: eventType.description,
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `.fail` (and `*_failed`) events carry a failure message; successes do not. */
+export function isFailureEvent(eventType: string): boolean {
+	return /(\.fail|_failed)$/.test(eventType);
+}

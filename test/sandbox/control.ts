@@ -1,0 +1,179 @@
+// The unauthenticated control API under /_sandbox/: lets tests, the CLI and humans drive the
+// sandbox over HTTP (fire events, inject faults, read the logs, see secrets).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isPlainObject, parseJsonObject, readBody, sendJson } from './http-util';
+import type {
+	AccountInfo,
+	CallRecord,
+	DeliveryAttempt,
+	EndpointRecord,
+	EndpointStatus,
+	EventTypeInfo,
+	FaultInfo,
+	FaultMode,
+	FaultSpec,
+	FireEventInput,
+	FiredEvent,
+	ProbeRecord,
+} from './types';
+
+/** What the control API needs from the sandbox (implemented by HeyGenSandbox). */
+export interface ControlTarget {
+	readonly url: string;
+	accounts(): AccountInfo[];
+	addAccount(apiKey: string): AccountInfo;
+	fireEvent(input: FireEventInput): FiredEvent;
+	eventTypes(): EventTypeInfo[];
+	addEventType(eventType: string, description: string): EventTypeInfo;
+	injectFault(spec: FaultSpec): FaultInfo;
+	faults(): FaultInfo[];
+	clearFaults(): void;
+	listEndpoints(apiKey?: string): EndpointRecord[];
+	setEndpointStatus(endpointId: string, status: EndpointStatus): EndpointRecord;
+	events(apiKey?: string): unknown[];
+	deliveries(filter?: { event_id?: string; endpoint_id?: string }): DeliveryAttempt[];
+	calls(filter?: { method?: string; path?: string }): CallRecord[];
+	probes(): ProbeRecord[];
+	reset(): void;
+}
+
+class ControlError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+const optionalString = (body: Record<string, unknown>, key: string): string | undefined => {
+	const value = body[key];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw new ControlError(400, `${key} must be a string`);
+	return value;
+};
+
+const optionalNumber = (body: Record<string, unknown>, ...keys: string[]): number | undefined => {
+	for (const key of keys) {
+		const value = body[key];
+		if (value === undefined || value === null) continue;
+		if (typeof value !== 'number') throw new ControlError(400, `${key} must be a number`);
+		return value;
+	}
+	return undefined;
+};
+
+export class ControlApi {
+	private readonly startedAt = Date.now();
+
+	constructor(private readonly target: ControlTarget) {}
+
+	async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+		try {
+			const raw = await readBody(req);
+			let body: Record<string, unknown> = {};
+			if (req.method === 'POST' || req.method === 'PATCH') {
+				try {
+					body = parseJsonObject(raw);
+				} catch {
+					throw new ControlError(400, 'body must be a JSON object');
+				}
+			}
+			const [status, payload] = this.route((req.method ?? 'GET').toUpperCase(), url, body);
+			sendJson(res, status, payload);
+		} catch (err) {
+			const status = err instanceof ControlError ? err.status : 400;
+			const message = err instanceof Error ? err.message : String(err);
+			sendJson(res, status, { error: { code: status === 404 ? 'not_found' : 'invalid_request', message } });
+		}
+	}
+
+	private route(method: string, url: URL, body: Record<string, unknown>): [number, unknown] {
+		const path = url.pathname.replace(/\/+$/, '');
+		const q = url.searchParams;
+		const param = (key: string): string | undefined => q.get(key) ?? undefined;
+		const t = this.target;
+		const key = `${method} ${path}`;
+
+		switch (key) {
+			case 'GET /_sandbox/health':
+				return [200, { ok: true, url: t.url, accounts: t.accounts(), uptime_ms: Date.now() - this.startedAt }];
+			case 'GET /_sandbox/accounts':
+				return [200, { accounts: t.accounts() }];
+			case 'POST /_sandbox/accounts': {
+				const apiKey = optionalString(body, 'api_key');
+				if (!apiKey) throw new ControlError(400, 'api_key is required');
+				return [201, { account: t.addAccount(apiKey) }];
+			}
+			case 'GET /_sandbox/events':
+				return [200, { events: t.events(param('api_key')) }];
+			case 'POST /_sandbox/events': {
+				const eventType = optionalString(body, 'event_type');
+				if (!eventType) throw new ControlError(400, 'event_type is required');
+				const data = body.event_data;
+				if (data !== undefined && data !== null && !isPlainObject(data)) {
+					throw new ControlError(400, 'event_data must be a JSON object');
+				}
+				const fired = t.fireEvent({
+					apiKey: optionalString(body, 'api_key'),
+					event_type: eventType,
+					event_data: isPlainObject(data) ? data : undefined,
+					callback_id: optionalString(body, 'callback_id'),
+					entity_id: optionalString(body, 'entity_id'),
+				});
+				return [201, fired];
+			}
+			case 'GET /_sandbox/event-types':
+				return [200, { event_types: t.eventTypes() }];
+			case 'POST /_sandbox/event-types': {
+				const eventType = optionalString(body, 'event_type');
+				if (!eventType) throw new ControlError(400, 'event_type is required');
+				return [201, { event_type: t.addEventType(eventType, optionalString(body, 'description') ?? '') }];
+			}
+			case 'GET /_sandbox/faults':
+				return [200, { faults: t.faults() }];
+			case 'POST /_sandbox/faults': {
+				const path = optionalString(body, 'path');
+				if (!path) throw new ControlError(400, 'path is required');
+				const fault = t.injectFault({
+					method: optionalString(body, 'method'),
+					path,
+					mode: optionalString(body, 'mode') as FaultMode | undefined,
+					status: optionalNumber(body, 'status'),
+					count: optionalNumber(body, 'count'),
+					retryAfter: optionalNumber(body, 'retry_after', 'retryAfter'),
+					body: body.body,
+				});
+				return [201, { fault }];
+			}
+			case 'DELETE /_sandbox/faults':
+				t.clearFaults();
+				return [200, { faults: [] }];
+			case 'GET /_sandbox/endpoints':
+				return [200, { endpoints: t.listEndpoints(param('api_key')) }];
+			case 'GET /_sandbox/deliveries':
+				return [200, { deliveries: t.deliveries({ event_id: param('event_id'), endpoint_id: param('endpoint_id') }) }];
+			case 'GET /_sandbox/calls':
+				return [200, { calls: t.calls({ method: param('method'), path: param('path') }) }];
+			case 'GET /_sandbox/probes':
+				return [200, { probes: t.probes() }];
+			case 'POST /_sandbox/reset':
+				t.reset();
+				return [200, { ok: true }];
+		}
+
+		const endpoint = /^\/_sandbox\/endpoints\/([^/]+)$/.exec(path);
+		if (endpoint && method === 'PATCH') {
+			const status = optionalString(body, 'status');
+			if (status !== 'enabled' && status !== 'disabled') {
+				throw new ControlError(400, 'status must be "enabled" or "disabled"');
+			}
+			try {
+				return [200, { endpoint: t.setEndpointStatus(decodeURIComponent(endpoint[1]), status) }];
+			} catch (err) {
+				throw new ControlError(404, err instanceof Error ? err.message : String(err));
+			}
+		}
+		throw new ControlError(404, `No control route for ${method} ${path}`);
+	}
+}

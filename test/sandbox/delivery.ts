@@ -1,0 +1,178 @@
+// Webhook delivery: signs and POSTs each event to each matching endpoint, retrying on non-2xx,
+// connection errors and timeouts along the retry schedule, and logs every attempt.
+import { createHmac } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { newDeliveryId } from './ids';
+import { sendRequest, USER_AGENT } from './outbound';
+import type { DeliveryAttempt, DeliveryPredicate, StoredEndpoint, StoredEvent } from './types';
+
+/** HeyGen retries with exponential backoff for up to 24 hours; this schedule sums to ~23.9 h. */
+export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
+	10_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 28_800_000,
+];
+
+/** Hex HMAC-SHA256 of the exact body bytes, keyed with the `whsec_…` string as-is. */
+export function signBody(secret: string, body: string): string {
+	return createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.from(body, 'utf8')).digest('hex');
+}
+
+interface Job {
+	deliveryId: string;
+	account: string;
+	endpointId: string;
+	event: StoredEvent;
+	body: string;
+	attempt: number;
+	generation: number;
+}
+
+export interface DeliveryEngineOptions {
+	retryScheduleMs: readonly number[];
+	deliveryTimeoutMs: number;
+	log: (line: string) => void;
+	/** Current state of an endpoint: retries use its current URL/secret and stop if it is gone or disabled. */
+	lookup: (account: string, endpointId: string) => StoredEndpoint | undefined;
+}
+
+export class DeliveryEngine {
+	private readonly log: DeliveryAttempt[] = [];
+	private readonly emitter = new EventEmitter();
+	private readonly timers = new Set<NodeJS.Timeout>();
+	private abort = new AbortController();
+	/** Bumped by cancelAll(): in-flight work from an older generation is dropped silently. */
+	private generation = 0;
+	private stopped = false;
+
+	constructor(private readonly options: DeliveryEngineOptions) {
+		this.emitter.setMaxListeners(0);
+	}
+
+	deliver(account: string, event: StoredEvent, endpointId: string): void {
+		if (this.stopped) return;
+		const job: Job = {
+			deliveryId: newDeliveryId(),
+			account,
+			endpointId,
+			event,
+			// The same bytes on every attempt: the body is what gets signed.
+			body: JSON.stringify({ event_type: event.event_type, event_data: event.event_data }),
+			attempt: 1,
+			generation: this.generation,
+		};
+		void this.attempt(job);
+	}
+
+	attempts(): DeliveryAttempt[] {
+		return this.log.map((a) => ({ ...a }));
+	}
+
+	waitFor(predicate: DeliveryPredicate, timeoutMs = 5000): Promise<DeliveryAttempt[]> {
+		return new Promise((resolve, reject) => {
+			const check = (): boolean => {
+				const snapshot = this.attempts();
+				if (!predicate(snapshot)) return false;
+				cleanup();
+				resolve(snapshot);
+				return true;
+			};
+			const timer = setTimeout(() => {
+				cleanup();
+				const seen = this.log
+					.map((a) => `${a.event_id}->${a.endpoint_id}#${a.attempt}:${a.status ?? a.error}`)
+					.join(', ');
+				reject(new Error(`waitForDeliveries timed out after ${timeoutMs} ms; attempts seen: [${seen}]`));
+			}, timeoutMs);
+			const cleanup = (): void => {
+				clearTimeout(timer);
+				this.emitter.off('attempt', check);
+			};
+			this.emitter.on('attempt', check);
+			check();
+		});
+	}
+
+	/** Drops pending retries and in-flight requests (reset / stop). */
+	cancelAll(): void {
+		this.generation += 1;
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+		this.abort.abort();
+		this.abort = new AbortController();
+	}
+
+	clear(): void {
+		this.cancelAll();
+		this.log.length = 0;
+	}
+
+	stop(): void {
+		this.stopped = true;
+		this.cancelAll();
+	}
+
+	private async attempt(job: Job): Promise<void> {
+		if (job.generation !== this.generation || this.stopped) return;
+		const endpoint = this.options.lookup(job.account, job.endpointId);
+		if (!endpoint || endpoint.status !== 'enabled') {
+			this.options.log(`delivery ${job.event.event_id} -> ${job.endpointId} dropped: endpoint deleted or disabled`);
+			return;
+		}
+		const headers: Record<string, string> = {
+			'Content-Type': 'application/json',
+			'Content-Length': String(Buffer.byteLength(job.body)),
+			'User-Agent': USER_AGENT,
+			// Signed with the endpoint's CURRENT secret: a rotation takes effect on the next attempt.
+			'Heygen-Signature': signBody(endpoint.secret, job.body),
+			'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)),
+			'Heygen-Event-Id': job.event.event_id,
+		};
+		const sentAt = new Date().toISOString();
+		const result = await sendRequest({
+			url: new URL(endpoint.url),
+			method: 'POST',
+			headers,
+			body: job.body,
+			timeoutMs: this.options.deliveryTimeoutMs,
+			signal: this.abort.signal,
+		});
+		if (job.generation !== this.generation || this.stopped) return;
+
+		const ok = result.status !== null && result.status >= 200 && result.status < 300;
+		const delay = ok ? null : (this.options.retryScheduleMs[job.attempt - 1] ?? null);
+		const record: DeliveryAttempt = {
+			delivery_id: job.deliveryId,
+			event_id: job.event.event_id,
+			event_type: job.event.event_type,
+			endpoint_id: job.endpointId,
+			account: job.account,
+			url: endpoint.url,
+			attempt: job.attempt,
+			status: result.status,
+			error: result.error,
+			response_body: result.body,
+			request_headers: headers,
+			request_body: job.body,
+			sent_at: sentAt,
+			duration_ms: result.durationMs,
+			ok,
+			next_retry_in_ms: delay,
+			final: delay === null,
+		};
+		this.log.push(record);
+		const outcome = result.status !== null ? `HTTP ${result.status}` : (result.error ?? 'error');
+		const next = ok ? '' : delay === null ? ', giving up' : `, retry in ${delay} ms`;
+		this.options.log(
+			`delivery ${job.event.event_id} (${job.event.event_type}) -> ${job.endpointId} attempt ${job.attempt}: ${outcome} in ${result.durationMs} ms${next}`,
+		);
+		this.emitter.emit('attempt');
+
+		if (delay !== null) {
+			const timer = setTimeout(() => {
+				this.timers.delete(timer);
+				void this.attempt({ ...job, attempt: job.attempt + 1 });
+			}, delay);
+			timer.unref();
+			this.timers.add(timer);
+		}
+	}
+}

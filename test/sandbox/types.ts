@@ -1,0 +1,180 @@
+// Shared shapes of the sandbox. Public ones mirror HeyGen's v3 JSON (snake_case) so that what a
+// test reads programmatically is exactly what a client would see over HTTP.
+
+export type EndpointStatus = 'enabled' | 'disabled';
+
+/** A webhook endpoint as HeyGen returns it from create (secret included). */
+export interface EndpointRecord {
+	endpoint_id: string;
+	url: string;
+	events: string[] | null;
+	entity_id: string | null;
+	status: EndpointStatus;
+	created_at: string;
+	/** Only create shows it; lists and updates return null. */
+	secret: string | null;
+}
+
+/** Internal form: `seq` gives a stable creation order that survives deletions (cursor pagination). */
+export interface StoredEndpoint extends EndpointRecord {
+	seq: number;
+	secret: string;
+}
+
+export interface EventTypeInfo {
+	event_type: string;
+	description: string;
+}
+
+/** One fired event, as kept in an account's history. */
+export interface StoredEvent {
+	seq: number;
+	event_id: string;
+	event_type: string;
+	event_data: Record<string, unknown>;
+	entity_id: string | null;
+	created_at: string;
+}
+
+export interface FireEventInput {
+	/** Account to fire on; the first account when omitted. */
+	apiKey?: string;
+	event_type: string;
+	/** Merged over a realistic generated sample for the type. */
+	event_data?: Record<string, unknown>;
+	callback_id?: string;
+	entity_id?: string;
+}
+
+export interface FiredEvent {
+	event_id: string;
+	event_type: string;
+	event_data: Record<string, unknown>;
+	entity_id: string | null;
+	created_at: string;
+	account: string;
+	matched_endpoints: string[];
+}
+
+/** One delivery attempt (an event to one endpoint). `delivery_id` is shared by all attempts of that pair. */
+export interface DeliveryAttempt {
+	delivery_id: string;
+	event_id: string;
+	event_type: string;
+	endpoint_id: string;
+	account: string;
+	url: string;
+	attempt: number;
+	status: number | null;
+	/** Transport problem (connection error, timeout); null when an HTTP answer arrived. */
+	error: string | null;
+	response_body: string;
+	request_headers: Record<string, string>;
+	request_body: string;
+	sent_at: string;
+	duration_ms: number;
+	/** 2xx received. */
+	ok: boolean;
+	/** Delay before the next attempt, null when none is planned (success or schedule exhausted). */
+	next_retry_in_ms: number | null;
+	/** No further attempt will follow this one. */
+	final: boolean;
+}
+
+export type DeliveryPredicate = (attempts: readonly DeliveryAttempt[]) => boolean;
+
+/** One call to the HeyGen API surface (never holds the API key: only the account name). */
+export interface CallRecord {
+	call_id: number;
+	method: string;
+	path: string;
+	query: Record<string, string | string[]>;
+	body: unknown;
+	status: number | null;
+	account: string | null;
+	fault: FaultMode | null;
+	idempotency_key: string | null;
+	replayed: boolean;
+	started_at: string;
+	duration_ms: number | null;
+}
+
+/** One OPTIONS validation probe sent while creating/updating an endpoint. */
+export interface ProbeRecord {
+	url: string;
+	ok: boolean;
+	status: number | null;
+	error: string | null;
+	sent_at: string;
+	duration_ms: number;
+}
+
+export type FaultMode = 'status' | 'hang' | 'reset';
+
+export interface FaultSpec {
+	/** HTTP method, or '*' / omitted for any. */
+	method?: string;
+	/** Exact path, or a prefix ending in '*'. */
+	path: string;
+	mode?: FaultMode;
+	/** For mode 'status' (default 500). */
+	status?: number;
+	/** How many matching calls fail (default 1). */
+	count?: number;
+	/** Seconds for the Retry-After header (sent on 429 and 503; default 1 on 429). */
+	retryAfter?: number;
+	/** Replaces the HeyGen-shaped error body. */
+	body?: unknown;
+}
+
+export interface FaultInfo {
+	fault_id: string;
+	method: string;
+	path: string;
+	mode: FaultMode;
+	status: number | null;
+	remaining: number;
+	retry_after: number | null;
+	body: unknown;
+}
+
+export interface AccountInfo {
+	name: string;
+	username: string;
+	email: string;
+	endpoints: number;
+	events: number;
+}
+
+export interface SandboxOptions {
+	/** 0 = random free port (default). */
+	port?: number;
+	/** Default 127.0.0.1. */
+	host?: string;
+	/** Each key is a separate account. Default ['sandbox-api-key']. */
+	apiKeys?: string[];
+	/** Delays between delivery attempts; attempts = 1 + length. Default: exponential up to ~24 h. */
+	retryScheduleMs?: number[];
+	/** Receiver must answer within this (default 10000, as HeyGen). */
+	deliveryTimeoutMs?: number;
+	/** OPTIONS probe timeout (default 1000, as HeyGen). */
+	probeTimeoutMs?: number;
+	/** When set, /v3/webhooks/event-types paginates with this page size. */
+	eventTypesPageSize?: number;
+	/** Extra host names accepted over plain http (loopback always is), e.g. 'host.docker.internal'. */
+	allowHttpHosts?: string[];
+	/** One line per API call and delivery attempt; never given keys or secrets. */
+	log?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+	port: number;
+	host: string;
+	apiKeys: string[];
+	retryScheduleMs: number[];
+	deliveryTimeoutMs: number;
+	probeTimeoutMs: number;
+	eventTypesPageSize: number | null;
+	allowHttpHosts: string[];
+	log: (line: string) => void;
+}
