@@ -52,5 +52,29 @@ export class HeyGenWebhooksApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v3/users/me',
 		},
+		// n8n's request test reports only the HTTP status text; say what HeyGen's status means.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'HeyGen rejected the API key (401 unauthorized). Check the API key, from Settings → API in HeyGen.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'HeyGen accepted the API key but refused access (403 forbidden). Check the key\'s permissions.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'No HeyGen API at this Base URL (404 on /v3/users/me). Leave it as https://api.heygen.com unless you use a sandbox.',
+				},
+			},
+		],
 	};
 }

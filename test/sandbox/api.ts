@@ -60,7 +60,7 @@ export class HeyGenApi {
 		};
 		this.ctx.calls.push(call);
 
-		let raw = Buffer.alloc(0);
+		let raw: Buffer = Buffer.alloc(0);
 		let response: ApiResponse | undefined;
 		try {
 			raw = await readBody(req);

@@ -184,12 +184,16 @@ export async function deleteWebhookEndpoint(
 	forget(registered);
 }
 
-export function urlRequirementHint(url: string): string {
+const TRIGGER_URL_ADVICE =
+	'Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or tunnel) and activate the workflow again.';
+
+/** `advice` is the next step for the user; the trigger's (fix N8N_WEBHOOK_URL) by default. */
+export function urlRequirementHint(url: string, advice = TRIGGER_URL_ADVICE): string {
 	const https = url.startsWith('https://');
 	return (
 		`HeyGen refused the webhook URL ${url}. HeyGen only accepts a publicly reachable HTTPS URL ` +
 		'that answers an OPTIONS request within 1 second' +
 		(https ? '.' : ', and this one is not HTTPS.') +
-		' Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or tunnel) and activate the workflow again.'
+		` ${advice}`
 	);
 }

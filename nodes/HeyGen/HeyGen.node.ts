@@ -1,0 +1,70 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
+import * as event from './actions/event';
+import * as eventType from './actions/eventType';
+import { router } from './actions/router';
+import * as signature from './actions/signature';
+import * as webhookEndpoint from './actions/webhookEndpoint';
+import { searchWebhookEndpoints } from './listSearch/searchWebhookEndpoints';
+import { getEventTypes } from './shared/loadOptions';
+
+export class HeyGen implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HeyGen',
+		name: 'heyGen',
+		icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Manage HeyGen webhook endpoints, list event types and delivery history, and verify webhook signatures',
+		defaults: { name: 'HeyGen' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Event', value: 'event', description: 'The history of events HeyGen has sent' },
+					{ name: 'Event Type', value: 'eventType', description: 'The kinds of events HeyGen can send' },
+					{
+						name: 'Webhook Endpoint',
+						value: 'webhookEndpoint',
+						description: 'A URL registered with HeyGen to receive events',
+					},
+					{
+						name: 'Webhook Signature',
+						value: 'signature',
+						description: 'Check that a webhook request really comes from HeyGen',
+					},
+				],
+				default: 'webhookEndpoint',
+			},
+			...webhookEndpoint.description,
+			...eventType.description,
+			...event.description,
+			...signature.description,
+		],
+	};
+
+	methods = {
+		loadOptions: { getEventTypes },
+		listSearch: { searchWebhookEndpoints },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [await router.call(this)];
+	}
+}

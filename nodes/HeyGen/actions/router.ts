@@ -1,0 +1,55 @@
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { asNodeError } from '../shared/transport';
+import * as event from './event';
+import * as eventType from './eventType';
+import * as signature from './signature';
+import * as webhookEndpoint from './webhookEndpoint';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+
+const resources: Record<string, Record<string, { execute: Operation }>> = {
+	event: event.operations,
+	eventType: eventType.operations,
+	signature: signature.operations,
+	webhookEndpoint: webhookEndpoint.operations,
+};
+
+/** Runs the chosen operation once per input item; every output item is paired with its input. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const pairedItem = { item: itemIndex };
+		try {
+			const resource = this.getNodeParameter('resource', itemIndex) as string;
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			const run = Object.hasOwn(resources, resource) && Object.hasOwn(resources[resource], operation)
+				? resources[resource][operation].execute
+				: undefined;
+			if (!run) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" is not supported for resource "${resource}"`,
+					{ itemIndex },
+				);
+			}
+			const results = await run.call(this, itemIndex);
+			for (const result of results) returnData.push({ ...result, pairedItem });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({ json: { error: (error as Error).message }, pairedItem });
+				continue;
+			}
+			const nodeError = asNodeError(this, error);
+			nodeError.context.itemIndex ??= itemIndex;
+			throw nodeError;
+		}
+	}
+	return returnData;
+}

@@ -1,0 +1,161 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { parseDelivery } from '../../shared/deliveryItem';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	EVENT_ID_HEADER,
+	readHeader,
+	verifySignature,
+} from '../../shared/signature';
+
+const showOnlyForVerify = { show: { resource: ['signature'], operation: ['verify'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'For events received by n8n\'s Webhook node: turn on its "Raw Body" option, so this step checks the exact bytes HeyGen signed. The HeyGen Trigger node does this check by itself.',
+		name: 'verifyNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showOnlyForVerify,
+	},
+	{
+		displayName: 'Signing Secret',
+		name: 'secret',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		placeholder: 'e.g. whsec_...',
+		description: 'The secret HeyGen returned when the webhook endpoint was created or its secret rotated',
+		displayOptions: showOnlyForVerify,
+	},
+	{
+		displayName: 'Body Source',
+		name: 'bodySource',
+		type: 'options',
+		default: 'binary',
+		description: 'Where to find the request body exactly as HeyGen sent it',
+		displayOptions: showOnlyForVerify,
+		options: [
+			{
+				name: 'Binary Property',
+				value: 'binary',
+				description: 'The raw body that the Webhook node stores when "Raw Body" is on',
+			},
+			{
+				name: 'Text',
+				value: 'string',
+				description: 'The raw body as text, for example from an expression',
+			},
+		],
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field holding the raw body',
+		description: 'The Webhook node stores the raw body in the "data" field',
+		displayOptions: { show: { ...showOnlyForVerify.show, bodySource: ['binary'] } },
+	},
+	{
+		displayName: 'Raw Body',
+		name: 'rawBody',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description:
+			'The body exactly as received, byte for byte. Text rebuilt from the Webhook node\'s parsed body usually differs from what HeyGen signed.',
+		displayOptions: { show: { ...showOnlyForVerify.show, bodySource: ['string'] } },
+	},
+	{
+		displayName: 'Signature',
+		name: 'signature',
+		type: 'string',
+		default: '={{ $json.headers["heygen-signature"] }}',
+		description: 'The value of the Heygen-Signature request header',
+		displayOptions: showOnlyForVerify,
+	},
+	{
+		displayName: 'Timestamp',
+		name: 'timestamp',
+		type: 'string',
+		default: '={{ $json.headers["heygen-timestamp"] }}',
+		description: 'The value of the Heygen-Timestamp request header (Unix seconds)',
+		displayOptions: showOnlyForVerify,
+	},
+	{
+		displayName: 'Timestamp Tolerance (Seconds)',
+		name: 'timestampTolerance',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_TOLERANCE_SECONDS,
+		description:
+			'Reject deliveries whose timestamp is further than this from now, as HeyGen advises against old deliveries. 0 turns the check off.',
+		displayOptions: showOnlyForVerify,
+	},
+];
+
+/** Header values from expressions may be missing, numbers, or arrays. */
+function headerText(value: unknown): string | undefined {
+	const first = Array.isArray(value) ? value[0] : value;
+	if (first === undefined || first === null) return undefined;
+	const text = String(first).trim();
+	return text === '' ? undefined : text;
+}
+
+async function readRawBody(this: IExecuteFunctions, itemIndex: number): Promise<Buffer> {
+	const bodySource = this.getNodeParameter('bodySource', itemIndex) as 'binary' | 'string';
+	if (bodySource === 'string') {
+		return Buffer.from(String(this.getNodeParameter('rawBody', itemIndex, '') ?? ''), 'utf8');
+	}
+	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+	const binary = this.getInputData()[itemIndex]?.binary?.[binaryPropertyName];
+	if (!binary) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`This item has no binary field "${binaryPropertyName}" holding the raw body`,
+			{
+				itemIndex,
+				description:
+					'Turn on "Raw Body" in the Webhook node\'s options, or choose "Text" as Body Source and map the raw body.',
+			},
+		);
+	}
+	return await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const rawBody = await readRawBody.call(this, itemIndex);
+	const tolerance = Number(this.getNodeParameter('timestampTolerance', itemIndex, DEFAULT_TOLERANCE_SECONDS));
+	const check = verifySignature({
+		rawBody,
+		secret: String(this.getNodeParameter('secret', itemIndex, '') ?? ''),
+		signature: headerText(this.getNodeParameter('signature', itemIndex, '')),
+		timestamp: headerText(this.getNodeParameter('timestamp', itemIndex, '')),
+		toleranceSeconds: Number.isFinite(tolerance) ? tolerance : DEFAULT_TOLERANCE_SECONDS,
+	});
+
+	// Never the secret: only the verdict, with the event type and id when known.
+	const json: IDataObject = check.valid
+		? { valid: true, reason: null, message: null }
+		: { valid: false, reason: check.reason, message: check.message };
+	const delivery = parseDelivery(rawBody);
+	if (delivery) json.event_type = delivery.event_type;
+	// The Webhook node puts the request headers on the item: pass the event id along when present.
+	const headers = this.getInputData()[itemIndex]?.json?.headers;
+	const eventId =
+		headers && typeof headers === 'object' && !Array.isArray(headers)
+			? readHeader(headers as Record<string, string | string[] | undefined>, EVENT_ID_HEADER)
+			: undefined;
+	if (eventId) json.event_id = eventId;
+	return [{ json }];
+}

@@ -1,0 +1,256 @@
+// Argument parsing for the sandbox CLI, kept apart from I/O so it can be unit-tested.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { FaultMode, FaultSpec } from './types';
+
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
+
+export const USAGE = `HeyGen webhook sandbox (local simulator of HeyGen's v3 webhook API)
+
+Usage: npx tsx test/sandbox/cli.ts <command> [options]      (or: npm run sandbox -- <command> ...)
+
+Server:
+  serve [--port 4010] [--host 127.0.0.1] [--api-key K ...] [--retry-schedule 50,100,200]
+        [--delivery-timeout MS] [--probe-timeout MS] [--event-types-page-size N]
+        [--allow-http-host HOST ...] [--quiet]
+      Start the sandbox (--port 0 picks a free port). Each --api-key is a separate account.
+
+Client commands (talk to a running sandbox at --sandbox URL, or $HEYGEN_SANDBOX_URL,
+default ${DEFAULT_SANDBOX_URL}):
+  send <event_type> [--callback-id X] [--entity-id E] [--data '{"k":"v"}'] [--api-key K] [--wait MS]
+      Fire an event (event_data = realistic sample merged with --data) and show delivery results.
+  fault --path P [--method POST] [--mode status|hang|reset] [--status 500] [--count 1]
+        [--retry-after SECONDS] [--body JSON]
+      Make the next --count matching API calls fail (path may be a prefix ending in *).
+  faults [--clear]                List (or clear) pending faults.
+  endpoints [--api-key K]         Registered endpoints, with secrets.
+  enable <endpoint_id> | disable <endpoint_id>
+  events [--api-key K]            Fired events, newest first.
+  deliveries [--event-id X] [--endpoint-id Y]
+  calls [--method M] [--path P]   Logged API calls.
+  add-account --api-key K         Add an account.
+  add-event-type <event_type> [--description D]
+  health | reset | help
+`;
+
+export class UsageError extends Error {}
+
+type Common = { sandbox: string };
+
+export type Command =
+	| { name: 'help' }
+	| {
+			name: 'serve';
+			port: number;
+			host: string;
+			apiKeys: string[];
+			retryScheduleMs?: number[];
+			deliveryTimeoutMs?: number;
+			probeTimeoutMs?: number;
+			eventTypesPageSize?: number;
+			allowHttpHosts: string[];
+			quiet: boolean;
+	  }
+	| (Common & {
+			name: 'send';
+			eventType: string;
+			callbackId?: string;
+			entityId?: string;
+			data?: Record<string, unknown>;
+			apiKey?: string;
+			waitMs: number;
+	  })
+	| (Common & { name: 'fault'; spec: FaultSpec })
+	| (Common & { name: 'faults'; clear: boolean })
+	| (Common & { name: 'endpoints' | 'events'; apiKey?: string })
+	| (Common & { name: 'enable' | 'disable'; endpointId: string })
+	| (Common & { name: 'deliveries'; eventId?: string; endpointId?: string })
+	| (Common & { name: 'calls'; method?: string; path?: string })
+	| (Common & { name: 'add-account'; apiKey: string })
+	| (Common & { name: 'add-event-type'; eventType: string; description: string })
+	| (Common & { name: 'health' | 'reset' });
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const str = { type: 'string' } as const;
+const sandboxOpt: Options = { sandbox: str };
+
+const SPECS: Record<string, Options> = {
+	serve: {
+		port: str,
+		host: str,
+		'api-key': { type: 'string', multiple: true },
+		'retry-schedule': str,
+		'delivery-timeout': str,
+		'probe-timeout': str,
+		'event-types-page-size': str,
+		'allow-http-host': { type: 'string', multiple: true },
+		quiet: { type: 'boolean' },
+	},
+	send: { ...sandboxOpt, 'callback-id': str, 'entity-id': str, data: str, 'api-key': str, wait: str },
+	fault: {
+		...sandboxOpt,
+		method: str,
+		path: str,
+		mode: str,
+		status: str,
+		count: str,
+		'retry-after': str,
+		body: str,
+	},
+	faults: { ...sandboxOpt, clear: { type: 'boolean' } },
+	endpoints: { ...sandboxOpt, 'api-key': str },
+	events: { ...sandboxOpt, 'api-key': str },
+	enable: sandboxOpt,
+	disable: sandboxOpt,
+	deliveries: { ...sandboxOpt, 'event-id': str, 'endpoint-id': str },
+	calls: { ...sandboxOpt, method: str, path: str },
+	'add-account': { ...sandboxOpt, 'api-key': str },
+	'add-event-type': { ...sandboxOpt, description: str },
+	health: sandboxOpt,
+	reset: sandboxOpt,
+};
+
+function int(value: string | undefined, flag: string, min = 0): number | undefined {
+	if (value === undefined) return undefined;
+	if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${flag} must be an integer >= ${min}`);
+	return Number(value);
+}
+
+function num(value: string | undefined, flag: string): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${flag} must be a non-negative number`);
+	return n;
+}
+
+function json(value: string | undefined, flag: string): unknown {
+	if (value === undefined) return undefined;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		throw new UsageError(`--${flag} must be valid JSON`);
+	}
+}
+
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Command {
+	const [name, ...rest] = argv;
+	if (name === undefined || name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
+	const spec = SPECS[name];
+	if (!spec) throw new UsageError(`Unknown command: ${name}`);
+
+	let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+	let positionals: string[];
+	try {
+		({ values, positionals } = parseArgs({ args: [...rest], options: spec, allowPositionals: true, strict: true }));
+	} catch (err) {
+		throw new UsageError(err instanceof Error ? err.message : String(err));
+	}
+	const s = (key: string): string | undefined => {
+		const v = values[key];
+		return typeof v === 'string' ? v : undefined;
+	};
+	const list = (key: string): string[] => {
+		const v = values[key];
+		return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+	};
+	const positional = (what: string, count = 1): string[] => {
+		if (positionals.length !== count) {
+			throw new UsageError(count === 0 ? `${name} takes no positional arguments` : `${name} needs ${what}`);
+		}
+		return positionals;
+	};
+	const sandbox = s('sandbox') ?? env.HEYGEN_SANDBOX_URL ?? DEFAULT_SANDBOX_URL;
+
+	switch (name) {
+		case 'serve': {
+			positional('', 0);
+			const schedule = s('retry-schedule');
+			return {
+				name,
+				port: int(s('port'), 'port') ?? 4010,
+				host: s('host') ?? '127.0.0.1',
+				apiKeys: list('api-key').length > 0 ? list('api-key') : ['sandbox-api-key'],
+				retryScheduleMs:
+					schedule === undefined
+						? undefined
+						: schedule === ''
+							? []
+							: schedule.split(',').map((part) => int(part.trim(), 'retry-schedule') as number),
+				deliveryTimeoutMs: int(s('delivery-timeout'), 'delivery-timeout', 1),
+				probeTimeoutMs: int(s('probe-timeout'), 'probe-timeout', 1),
+				eventTypesPageSize: int(s('event-types-page-size'), 'event-types-page-size', 1),
+				allowHttpHosts: list('allow-http-host'),
+				quiet: values.quiet === true,
+			};
+		}
+		case 'send': {
+			const [eventType] = positional('an <event_type>');
+			const data = json(s('data'), 'data');
+			if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
+				throw new UsageError('--data must be a JSON object');
+			}
+			return {
+				name,
+				sandbox,
+				eventType,
+				callbackId: s('callback-id'),
+				entityId: s('entity-id'),
+				data: data as Record<string, unknown> | undefined,
+				apiKey: s('api-key'),
+				waitMs: int(s('wait'), 'wait') ?? 3000,
+			};
+		}
+		case 'fault': {
+			positional('', 0);
+			const path = s('path');
+			if (!path) throw new UsageError('fault needs --path (exact, or a prefix ending in *)');
+			const mode = s('mode') ?? 'status';
+			if (mode !== 'status' && mode !== 'hang' && mode !== 'reset') {
+				throw new UsageError('--mode must be status, hang or reset');
+			}
+			return {
+				name,
+				sandbox,
+				spec: {
+					method: s('method'),
+					path,
+					mode: mode as FaultMode,
+					status: int(s('status'), 'status', 400),
+					count: int(s('count'), 'count', 1),
+					retryAfter: num(s('retry-after'), 'retry-after'),
+					body: json(s('body'), 'body'),
+				},
+			};
+		}
+		case 'faults':
+			positional('', 0);
+			return { name, sandbox, clear: values.clear === true };
+		case 'endpoints':
+		case 'events':
+			positional('', 0);
+			return { name, sandbox, apiKey: s('api-key') };
+		case 'enable':
+		case 'disable': {
+			const [endpointId] = positional('an <endpoint_id>');
+			return { name, sandbox, endpointId };
+		}
+		case 'deliveries':
+			positional('', 0);
+			return { name, sandbox, eventId: s('event-id'), endpointId: s('endpoint-id') };
+		case 'calls':
+			positional('', 0);
+			return { name, sandbox, method: s('method'), path: s('path') };
+		case 'add-account': {
+			positional('', 0);
+			const apiKey = s('api-key');
+			if (!apiKey) throw new UsageError('add-account needs --api-key');
+			return { name, sandbox, apiKey };
+		}
+		case 'add-event-type': {
+			const [eventType] = positional('an <event_type>');
+			return { name, sandbox, eventType, description: s('description') ?? '' };
+		}
+		default:
+			positional('', 0);
+			return { name: name as 'health' | 'reset', sandbox };
+	}
+}

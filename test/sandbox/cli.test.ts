@@ -1,0 +1,154 @@
+// CLI: argument parsing, commands run in-process against a sandbox, and a spawned `serve`.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseCommand, UsageError, DEFAULT_SANDBOX_URL } from './cli-args';
+import { run, type CliIo } from './cli';
+import { HeyGenSandbox } from './server';
+import { heygen } from './helpers/client';
+import { startReceiver, type Receiver } from './helpers/receiver';
+
+describe('CLI argument parser', () => {
+	it('parses serve with defaults and repeated keys', () => {
+		expect(parseCommand(['serve'])).toMatchObject({ name: 'serve', port: 4010, host: '127.0.0.1', apiKeys: ['sandbox-api-key'] });
+		expect(
+			parseCommand(['serve', '--port', '0', '--api-key', 'a', '--api-key', 'b', '--retry-schedule', '50,100', '--event-types-page-size', '5']),
+		).toMatchObject({ port: 0, apiKeys: ['a', 'b'], retryScheduleMs: [50, 100], eventTypesPageSize: 5 });
+	});
+
+	it('parses send, with the sandbox URL from flag, env or default', () => {
+		expect(parseCommand(['send', 'avatar_video.success', '--callback-id', 'c1', '--data', '{"a":1}'])).toEqual({
+			name: 'send',
+			sandbox: DEFAULT_SANDBOX_URL,
+			eventType: 'avatar_video.success',
+			callbackId: 'c1',
+			entityId: undefined,
+			data: { a: 1 },
+			apiKey: undefined,
+			waitMs: 3000,
+		});
+		expect(parseCommand(['reset'], { HEYGEN_SANDBOX_URL: 'http://127.0.0.1:9' })).toEqual({ name: 'reset', sandbox: 'http://127.0.0.1:9' });
+		expect(parseCommand(['reset', '--sandbox', 'http://x:1'], { HEYGEN_SANDBOX_URL: 'http://y:2' })).toMatchObject({ sandbox: 'http://x:1' });
+	});
+
+	it('parses fault', () => {
+		expect(
+			parseCommand(['fault', '--method', 'POST', '--path', '/v3/webhooks/endpoints', '--status', '429', '--count', '2', '--retry-after', '2']),
+		).toMatchObject({ name: 'fault', spec: { method: 'POST', path: '/v3/webhooks/endpoints', mode: 'status', status: 429, count: 2, retryAfter: 2 } });
+		expect(parseCommand(['fault', '--path', '/v3/*', '--mode', 'reset'])).toMatchObject({ spec: { mode: 'reset' } });
+	});
+
+	it.each([
+		[['bogus']],
+		[['send']],
+		[['send', 'a', 'b']],
+		[['send', 'a', '--data', '[1]']],
+		[['send', 'a', '--data', '{oops']],
+		[['send', 'a', '--nope']],
+		[['fault', '--status', '500']],
+		[['fault', '--path', '/x', '--mode', 'explode']],
+		[['fault', '--path', '/x', '--status', '200']],
+		[['serve', '--port', 'abc']],
+		[['add-account']],
+		[['disable']],
+	])('rejects %j', (argv) => {
+		expect(() => parseCommand(argv)).toThrow(UsageError);
+	});
+
+	it('treats no command as help', () => {
+		expect(parseCommand([])).toEqual({ name: 'help' });
+	});
+});
+
+describe('CLI commands', () => {
+	let sandbox: HeyGenSandbox;
+	let receiver: Receiver;
+	let out: string[];
+	let err: string[];
+	const io = (): CliIo => ({ out: (l) => out.push(l), err: (l) => err.push(l), env: { HEYGEN_SANDBOX_URL: sandbox.url } });
+
+	beforeAll(async () => {
+		sandbox = await HeyGenSandbox.start({ retryScheduleMs: [] });
+		receiver = await startReceiver();
+	});
+	afterAll(async () => {
+		await sandbox.stop();
+		await receiver.close();
+	});
+	beforeEach(() => {
+		sandbox.reset();
+		out = [];
+		err = [];
+	});
+
+	it('send fires an event and prints the delivery result', async () => {
+		const ep = (await heygen(sandbox.url).post('/v3/webhooks/endpoints', { url: receiver.url })).data.data;
+		const code = await run(['send', 'avatar_video.success', '--callback-id', 'cb-1', '--data', '{"folder_id":"f"}'], io());
+		expect(code).toBe(0);
+		const text = out.join('\n');
+		const eventId = /Fired (evt_[0-9a-f]{32})/.exec(text)?.[1];
+		expect(eventId).toBeDefined();
+		expect(text).toContain(`${ep.endpoint_id} attempt 1: HTTP 200`);
+		expect(sandbox.deliveries({ event_id: eventId })).toHaveLength(1);
+		expect(sandbox.events()[0].event_data).toMatchObject({ callback_id: 'cb-1', folder_id: 'f' });
+	});
+
+	it('fault, endpoints, deliveries, calls, reset', async () => {
+		expect(await run(['fault', '--method', 'GET', '--path', '/v3/users/me', '--status', '429', '--retry-after', '3'], io())).toBe(0);
+		const me = await heygen(sandbox.url).get('/v3/users/me');
+		expect(me.status).toBe(429);
+		expect(me.headers['retry-after']).toBe('3');
+
+		await heygen(sandbox.url).post('/v3/webhooks/endpoints', { url: receiver.url });
+		out = [];
+		expect(await run(['endpoints'], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).endpoints[0].secret).toMatch(/^whsec_/);
+		out = [];
+		expect(await run(['calls', '--method', 'GET'], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).calls).toHaveLength(1);
+		out = [];
+		expect(await run(['deliveries'], io())).toBe(0);
+		expect(JSON.parse(out.join('\n'))).toEqual({ deliveries: [] });
+		expect(await run(['reset'], io())).toBe(0);
+		expect(sandbox.listEndpoints()).toEqual([]);
+	});
+
+	it('prints usage on bad arguments and a hint when the sandbox is unreachable', async () => {
+		expect(await run(['send'], io())).toBe(2);
+		expect(err.join('\n')).toMatch(/Usage:/);
+		err = [];
+		expect(await run(['health', '--sandbox', 'http://127.0.0.1:1'], io())).toBe(1);
+		expect(err.join('\n')).toMatch(/Could not reach the sandbox/);
+	});
+});
+
+describe('CLI serve (spawned)', () => {
+	it('starts, prints its URL and answers the control API', async () => {
+		const root = path.resolve(__dirname, '..', '..');
+		const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['test/sandbox/cli.ts', 'serve', '--port', '0', '--api-key', 'spawned-key'], {
+			cwd: root,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		try {
+			const url = await new Promise<string>((resolve, reject) => {
+				let buffer = '';
+				const timer = setTimeout(() => reject(new Error(`serve did not start: ${buffer}`)), 20000);
+				child.stdout.on('data', (chunk: Buffer) => {
+					buffer += chunk.toString();
+					const match = /listening on (http:\/\/\S+)/.exec(buffer);
+					if (match) {
+						clearTimeout(timer);
+						resolve(match[1]);
+					}
+				});
+				child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${buffer}`)));
+			});
+			const health = await heygen(url, null).get('/_sandbox/health');
+			expect(health.data.ok).toBe(true);
+			expect((await heygen(url, 'spawned-key').get('/v3/users/me')).status).toBe(200);
+		} finally {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await exited;
+		}
+	}, 30000);
+});

@@ -1,0 +1,266 @@
+// HeyGenSandbox: a local simulator of HeyGen's v3 webhook API that signs and delivers events.
+// Test/dev tooling only. See README-style notes in the final report / cli.ts usage.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeyGenApi } from './api';
+import { ControlApi, type ControlTarget } from './control';
+import { DEFAULT_RETRY_SCHEDULE_MS, DeliveryEngine } from './delivery';
+import { FaultInjector } from './faults';
+import { sendJson } from './http-util';
+import { publicEndpoint, SandboxState } from './state';
+import type {
+	AccountInfo,
+	CallRecord,
+	DeliveryAttempt,
+	DeliveryPredicate,
+	EndpointRecord,
+	EndpointStatus,
+	EventTypeInfo,
+	FaultInfo,
+	FaultSpec,
+	FireEventInput,
+	FiredEvent,
+	ProbeRecord,
+	ResolvedOptions,
+	SandboxOptions,
+} from './types';
+
+export type * from './types';
+export { DEFAULT_RETRY_SCHEDULE_MS, signBody } from './delivery';
+
+export interface HistoryEvent {
+	event_id: string;
+	event_type: string;
+	event_data: Record<string, unknown>;
+	entity_id: string | null;
+	created_at: string;
+}
+
+function resolveOptions(options: SandboxOptions): ResolvedOptions {
+	const positiveInt = (value: number | undefined, name: string, fallback: number): number => {
+		if (value === undefined) return fallback;
+		if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+		return value;
+	};
+	const schedule = options.retryScheduleMs ?? [...DEFAULT_RETRY_SCHEDULE_MS];
+	if (!schedule.every((ms) => Number.isFinite(ms) && ms >= 0)) {
+		throw new Error('retryScheduleMs must contain non-negative numbers');
+	}
+	const pageSize = options.eventTypesPageSize;
+	if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
+		throw new Error('eventTypesPageSize must be a positive integer');
+	}
+	const apiKeys = options.apiKeys ?? ['sandbox-api-key'];
+	if (apiKeys.length === 0) throw new Error('apiKeys must contain at least one key');
+	return {
+		port: positiveInt(options.port, 'port', 0),
+		host: options.host ?? '127.0.0.1',
+		apiKeys,
+		retryScheduleMs: [...schedule],
+		deliveryTimeoutMs: positiveInt(options.deliveryTimeoutMs, 'deliveryTimeoutMs', 10_000),
+		probeTimeoutMs: positiveInt(options.probeTimeoutMs, 'probeTimeoutMs', 1_000),
+		eventTypesPageSize: pageSize ?? null,
+		allowHttpHosts: (options.allowHttpHosts ?? []).map((h) => h.toLowerCase()),
+		log: options.log ?? ((): void => undefined),
+	};
+}
+
+const pathMatches = (pattern: string, path: string): boolean =>
+	pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
+
+export class HeyGenSandbox implements ControlTarget {
+	private readonly server: http.Server;
+	private readonly state: SandboxState;
+	private readonly delivery: DeliveryEngine;
+	private readonly faultInjector = new FaultInjector();
+	private readonly api: HeyGenApi;
+	private readonly control: ControlApi;
+	private readonly callLog: CallRecord[] = [];
+	private readonly probeLog: ProbeRecord[] = [];
+	private probeAbort = new AbortController();
+	private baseUrl = '';
+	private stopping: Promise<void> | null = null;
+
+	private constructor(private readonly options: ResolvedOptions) {
+		this.delivery = new DeliveryEngine({
+			retryScheduleMs: options.retryScheduleMs,
+			deliveryTimeoutMs: options.deliveryTimeoutMs,
+			log: options.log,
+			lookup: (account, endpointId) => this.state.lookupEndpoint(account, endpointId),
+		});
+		this.state = new SandboxState(this.delivery);
+		for (const key of options.apiKeys) this.state.addAccount(key);
+		this.api = new HeyGenApi({
+			state: this.state,
+			options,
+			faults: this.faultInjector,
+			calls: this.callLog,
+			probes: this.probeLog,
+			probeSignal: () => this.probeAbort.signal,
+		});
+		this.control = new ControlApi(this);
+		this.server = http.createServer((req, res) => void this.handle(req, res));
+	}
+
+	static async start(options: SandboxOptions = {}): Promise<HeyGenSandbox> {
+		const sandbox = new HeyGenSandbox(resolveOptions(options));
+		await new Promise<void>((resolve, reject) => {
+			sandbox.server.once('error', reject);
+			sandbox.server.listen(sandbox.options.port, sandbox.options.host, () => {
+				sandbox.server.off('error', reject);
+				resolve();
+			});
+		});
+		const address = sandbox.server.address() as AddressInfo;
+		const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+		sandbox.baseUrl = `http://${host}:${address.port}`;
+		return sandbox;
+	}
+
+	/** e.g. http://127.0.0.1:4010 */
+	get url(): string {
+		return this.baseUrl;
+	}
+
+	get port(): number {
+		return (this.server.address() as AddressInfo).port;
+	}
+
+	/** Stops deliveries and probes, drops every connection (hanging faults included) and closes. */
+	stop(): Promise<void> {
+		if (!this.stopping) {
+			this.delivery.stop();
+			this.probeAbort.abort();
+			this.stopping = new Promise<void>((resolve) => {
+				this.server.close(() => resolve());
+				this.server.closeAllConnections();
+			});
+		}
+		return this.stopping;
+	}
+
+	// ---- accounts and catalogue ----
+
+	addAccount(apiKey: string): AccountInfo {
+		return this.state.accountInfo(this.state.addAccount(apiKey));
+	}
+
+	accounts(): AccountInfo[] {
+		return this.state.accounts.map((a) => this.state.accountInfo(a));
+	}
+
+	eventTypes(): EventTypeInfo[] {
+		return this.state.eventTypes();
+	}
+
+	/** Adds a type to /v3/webhooks/event-types (and makes it subscribable) at run time. */
+	addEventType(eventType: string, description: string): EventTypeInfo {
+		return this.state.addEventType(eventType, description);
+	}
+
+	// ---- events and deliveries ----
+
+	/** Records the event and starts delivering it (asynchronously) to every matching endpoint. */
+	fireEvent(input: FireEventInput): FiredEvent {
+		return this.state.fireEvent(input);
+	}
+
+	/** Account history, newest first (the first account when no key is given). */
+	events(apiKey?: string): HistoryEvent[] {
+		return [...this.state.resolveAccount(apiKey).events]
+			.sort((a, b) => b.seq - a.seq)
+			.map(({ event_id, event_type, event_data, entity_id, created_at }) => ({
+				event_id,
+				event_type,
+				event_data,
+				entity_id,
+				created_at,
+			}));
+	}
+
+	/** Every delivery attempt so far, oldest first. */
+	deliveries(filter: { event_id?: string; endpoint_id?: string } = {}): DeliveryAttempt[] {
+		return this.delivery
+			.attempts()
+			.filter(
+				(a) =>
+					(!filter.event_id || a.event_id === filter.event_id) &&
+					(!filter.endpoint_id || a.endpoint_id === filter.endpoint_id),
+			);
+	}
+
+	/** Resolves with all attempts once `predicate(allAttempts)` holds; rejects after timeoutMs. */
+	waitForDeliveries(predicate: DeliveryPredicate, timeoutMs = 5000): Promise<DeliveryAttempt[]> {
+		return this.delivery.waitFor(predicate, timeoutMs);
+	}
+
+	// ---- endpoints (test view: with secrets) ----
+
+	listEndpoints(apiKey?: string): EndpointRecord[] {
+		return [...this.state.resolveAccount(apiKey).endpoints.values()]
+			.sort((a, b) => a.seq - b.seq)
+			.map((e) => publicEndpoint(e, true));
+	}
+
+	/** HeyGen may disable an endpoint on its side; this simulates it. */
+	setEndpointStatus(endpointId: string, status: EndpointStatus): EndpointRecord {
+		const found = this.state.findEndpoint(endpointId);
+		if (!found) throw new Error(`Webhook endpoint ${endpointId} not found`);
+		found.endpoint.status = status;
+		return publicEndpoint(found.endpoint, true);
+	}
+
+	// ---- logs and faults ----
+
+	/** API calls (never the key: `account` holds the account name). */
+	calls(filter: { method?: string; path?: string } = {}): CallRecord[] {
+		return this.callLog
+			.filter(
+				(c) =>
+					(!filter.method || c.method === filter.method.toUpperCase()) &&
+					(!filter.path || pathMatches(filter.path, c.path)),
+			)
+			.map((c) => ({ ...c }));
+	}
+
+	probes(): ProbeRecord[] {
+		return this.probeLog.map((p) => ({ ...p }));
+	}
+
+	injectFault(spec: FaultSpec): FaultInfo {
+		return this.faultInjector.add(spec);
+	}
+
+	faults(): FaultInfo[] {
+		return this.faultInjector.list();
+	}
+
+	clearFaults(): void {
+		this.faultInjector.clear();
+	}
+
+	/** Clears endpoints, events, deliveries (pending retries too), calls, probes, faults, added event types, idempotency keys; keeps accounts. */
+	reset(): void {
+		this.delivery.clear();
+		this.state.reset();
+		this.api.reset();
+		this.faultInjector.clear();
+		this.callLog.length = 0;
+		this.probeLog.length = 0;
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		try {
+			const url = new URL(req.url ?? '/', 'http://sandbox.local');
+			if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+				await this.control.handle(req, res, url);
+			} else {
+				await this.api.handle(req, res, url);
+			}
+		} catch (err) {
+			if (!res.headersSent && !res.destroyed) {
+				sendJson(res, 500, { error: { code: 'internal_error', message: String(err) } });
+			}
+		}
+	}
+}

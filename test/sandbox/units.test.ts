@@ -1,0 +1,55 @@
+// Small pure pieces: catalogue, URL rules, signing, and the log never leaking keys or secrets.
+import { createHmac } from 'node:crypto';
+import { BUILTIN_EVENT_TYPES, SCHEMA_EVENT_TYPES } from './catalogue';
+import { isLoopbackHost, validateWebhookUrl } from './probe';
+import { HeyGenSandbox, signBody, DEFAULT_RETRY_SCHEDULE_MS } from './server';
+import { heygen } from './helpers/client';
+import { startReceiver } from './helpers/receiver';
+
+describe('sandbox units', () => {
+	it('catalogue has the 23 schema types plus the 7 others, no duplicates', () => {
+		expect(SCHEMA_EVENT_TYPES).toHaveLength(23);
+		expect(BUILTIN_EVENT_TYPES).toHaveLength(30);
+		expect(new Set(BUILTIN_EVENT_TYPES.map((t) => t.event_type)).size).toBe(30);
+	});
+
+	it('recognises loopback hosts', () => {
+		for (const h of ['localhost', 'LOCALHOST', 'a.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopbackHost(h)).toBe(true);
+		for (const h of ['example.com', '10.0.0.1', '128.0.0.1', 'localhost.example.com', '::2']) expect(isLoopbackHost(h)).toBe(false);
+		expect(() => validateWebhookUrl('http://host.docker.internal/x')).toThrow(/HTTPS/);
+		expect(validateWebhookUrl('http://host.docker.internal/x', ['host.docker.internal']).hostname).toBe('host.docker.internal');
+		expect(validateWebhookUrl('https://example.com/x').protocol).toBe('https:');
+	});
+
+	it('signs with the whsec_ string as the key, over the body bytes', () => {
+		const body = JSON.stringify({ event_type: 'a', event_data: { s: 'héllo' } });
+		expect(signBody('whsec_abc', body)).toBe(createHmac('sha256', 'whsec_abc').update(Buffer.from(body)).digest('hex'));
+	});
+
+	it('default retry schedule is exponential-ish and spans about 24 h', () => {
+		const total = DEFAULT_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0);
+		expect(total).toBeGreaterThan(23 * 3600_000);
+		expect(total).toBeLessThanOrEqual(24 * 3600_000);
+	});
+
+	it('log lines never contain API keys or secrets', async () => {
+		const lines: string[] = [];
+		const sandbox = await HeyGenSandbox.start({ apiKeys: ['super-secret-key'], retryScheduleMs: [], log: (l) => lines.push(l) });
+		const rcv = await startReceiver();
+		try {
+			const ep = (await heygen(sandbox.url, 'super-secret-key').post('/v3/webhooks/endpoints', { url: rcv.url })).data.data;
+			await heygen(sandbox.url, 'super-secret-key').post(`/v3/webhooks/endpoints/${ep.endpoint_id}/rotate-secret`);
+			const fired = sandbox.fireEvent({ event_type: 'avatar_video.success' });
+			await sandbox.waitForDeliveries((log) => log.some((a) => a.event_id === fired.event_id));
+			expect(lines.length).toBeGreaterThanOrEqual(4);
+			const all = lines.join('\n');
+			expect(all).not.toContain('super-secret-key');
+			expect(all).not.toMatch(/whsec_/);
+			expect(all).toContain('POST /v3/webhooks/endpoints -> 200');
+			expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+		} finally {
+			await sandbox.stop();
+			await rcv.close();
+		}
+	});
+});
