@@ -274,11 +274,11 @@ export class N8nInstance {
 
 	/** Activation returns before the trigger's create() ran: callers wait on its effect. */
 	async activate(id: string): Promise<void> {
-		await this.api.post(`/workflows/${id}/activate`);
+		await this.api.post(`/workflows/${id}/activate`, {});
 	}
 
 	async deactivate(id: string): Promise<void> {
-		await this.api.post(`/workflows/${id}/deactivate`);
+		await this.api.post(`/workflows/${id}/deactivate`, {});
 	}
 
 	async executions(workflowId: string): Promise<Execution[]> {
