@@ -243,6 +243,9 @@ export class HeyGenTrigger implements INodeType {
 						eventId,
 						timestamp: timestampHeader === undefined ? undefined : parseTimestamp(timestampHeader),
 					});
-		return { workflowData: [[{ json }]] };
+		// Answer now, before n8n starts the execution: n8n saves static data (the replay guard's
+		// record) when the response goes out, and starting an execution first would lose the change.
+		res.status(200).json({ received: true });
+		return { noWebhookResponse: true, workflowData: [[{ json }]] };
 	}
 }

@@ -164,6 +164,26 @@ describe('HeyGen sandbox: v3 API', () => {
 			expect(seen).toEqual(created);
 		});
 
+		it('serves short pages under maxPageSize, whatever limit asks', async () => {
+			const short = await HeyGenSandbox.start({ apiKeys: ['key-s'], retryScheduleMs: [], maxPageSize: 4 });
+			try {
+				for (let i = 0; i < 6; i++) {
+					const res = await heygen(short.url, 'key-s').post(ENDPOINTS, { url: `${receiver.url}?s=${i}` });
+					expect(res.status).toBe(200);
+				}
+				const first = await heygen(short.url, 'key-s').get<Envelope<EndpointRecord[]>>(ENDPOINTS, { params: { limit: 100 } });
+				expect(first.data.data).toHaveLength(4);
+				expect(first.data.has_more).toBe(true);
+				const second = await heygen(short.url, 'key-s').get<Envelope<EndpointRecord[]>>(ENDPOINTS, {
+					params: { limit: 100, token: first.data.next_token },
+				});
+				expect(second.data.data).toHaveLength(2);
+				expect(second.data.has_more).toBe(false);
+			} finally {
+				await short.stop();
+			}
+		});
+
 		it('defaults to 10 per page and is stable across deletions', async () => {
 			const ids: string[] = [];
 			for (let i = 0; i < 12; i++) ids.push((await create({ url: receiver.url })).data.data.endpoint_id);

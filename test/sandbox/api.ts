@@ -257,8 +257,14 @@ export class HeyGenApi {
 		return ok(publicEndpoint(endpoint, true));
 	}
 
-	private listEndpoints(account: Account, q: URLSearchParams): ApiResponse {
+	/** The `limit` asked for, capped by `maxPageSize` when the sandbox serves short pages. */
+	private pageSize(q: URLSearchParams): number {
 		const limit = parseLimit(q.get('limit'));
+		return Math.min(limit, this.ctx.options.maxPageSize ?? limit);
+	}
+
+	private listEndpoints(account: Account, q: URLSearchParams): ApiResponse {
+		const limit = this.pageSize(q);
 		const scope = `${account.name}:endpoints`;
 		const cursor = this.cursors.resolve(scope, q.get('token'));
 		const ordered = [...account.endpoints.values()].sort((a, b) => a.seq - b.seq);
@@ -315,7 +321,7 @@ export class HeyGenApi {
 	}
 
 	private listEvents(account: Account, q: URLSearchParams): ApiResponse {
-		const limit = parseLimit(q.get('limit'));
+		const limit = this.pageSize(q);
 		const scope = `${account.name}:events`;
 		const cursor = this.cursors.resolve(scope, q.get('token'));
 		const type = q.get('event_type');

@@ -50,6 +50,9 @@ function resolveOptions(options: SandboxOptions): ResolvedOptions {
 	if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
 		throw new Error('eventTypesPageSize must be a positive integer');
 	}
+	if (options.maxPageSize !== undefined && (!Number.isInteger(options.maxPageSize) || options.maxPageSize < 1)) {
+		throw new Error('maxPageSize must be a positive integer');
+	}
 	const apiKeys = options.apiKeys ?? ['sandbox-api-key'];
 	if (apiKeys.length === 0) throw new Error('apiKeys must contain at least one key');
 	return {
@@ -60,6 +63,7 @@ function resolveOptions(options: SandboxOptions): ResolvedOptions {
 		deliveryTimeoutMs: positiveInt(options.deliveryTimeoutMs, 'deliveryTimeoutMs', 10_000),
 		probeTimeoutMs: positiveInt(options.probeTimeoutMs, 'probeTimeoutMs', 1_000),
 		eventTypesPageSize: pageSize ?? null,
+		maxPageSize: options.maxPageSize ?? null,
 		allowHttpHosts: (options.allowHttpHosts ?? []).map((h) => h.toLowerCase()),
 		log: options.log ?? ((): void => undefined),
 	};

@@ -161,6 +161,11 @@ export interface SandboxOptions {
 	probeTimeoutMs?: number;
 	/** When set, /v3/webhooks/event-types paginates with this page size. */
 	eventTypesPageSize?: number;
+	/**
+	 * Serve at most this many items per page of endpoints and events, whatever `limit` asks
+	 * (HeyGen does not promise full pages; clients must follow `has_more`). Default: `limit`.
+	 */
+	maxPageSize?: number;
 	/** Extra host names accepted over plain http (loopback always is), e.g. 'host.docker.internal'. */
 	allowHttpHosts?: string[];
 	/** One line per API call and delivery attempt; never given keys or secrets. */
@@ -175,6 +180,7 @@ export interface ResolvedOptions {
 	deliveryTimeoutMs: number;
 	probeTimeoutMs: number;
 	eventTypesPageSize: number | null;
+	maxPageSize: number | null;
 	allowHttpHosts: string[];
 	log: (line: string) => void;
 }

@@ -27,7 +27,7 @@ export function parseDelivery(rawBody: Buffer): HeyGenDelivery | undefined {
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
 	const { event_type: eventType, event_data: eventData } = body as HeyGenDelivery;
 	if (typeof eventType !== 'string' || eventType.trim() === '') return undefined;
-	if (eventData !== undefined && (eventData === null || typeof eventData !== 'object')) {
+	if (eventData !== undefined && (eventData === null || typeof eventData !== 'object' || Array.isArray(eventData))) {
 		return undefined;
 	}
 	return body as HeyGenDelivery;

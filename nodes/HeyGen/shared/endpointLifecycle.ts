@@ -93,14 +93,16 @@ export async function checkEndpointExists(
 		(endpoint) => endpoint.url === desired.url && endpoint.endpoint_id !== mine?.endpoint_id,
 	);
 
-	if (mine && !entityMatches(mine, registered, desired)) {
-		// entity_id cannot be changed by PATCH: start again with a fresh endpoint.
+	if (mine && (!entityMatches(mine, registered, desired) || mine.status === 'disabled')) {
+		// Neither entity_id nor status can be changed by PATCH: start again with a fresh endpoint.
 		await deleteIgnoringGone.call(this, mine.endpoint_id);
 		forget(registered);
 		mine = undefined;
 	}
 	if (!mine) {
-		const orphan = candidates.find((endpoint) => entityMatches(endpoint, registered, desired));
+		const orphan = candidates.find(
+			(endpoint) => endpoint.status !== 'disabled' && entityMatches(endpoint, registered, desired),
+		);
 		if (orphan) {
 			// Static data was lost (restart, crashed test listener): take the endpoint back.
 			const rotated = await rotateEndpointSecret.call(this, orphan.endpoint_id, randomUUID());

@@ -70,6 +70,9 @@ export function claimDelivery(
 		recent.set(key, now);
 		persisted[key] = now;
 	}
+	// Pruned again once the new keys are in, so neither store ever holds more than the bound.
+	pruneMap(recent, now);
+	pruneRecord(persisted, now);
 	return true;
 }
 

@@ -41,7 +41,7 @@ type Headers = Record<string, string | string[] | undefined>;
 
 /** Case-insensitive header read; the first of `names` present wins. */
 export function readHeader(headers: Headers, ...names: string[]): string | undefined {
-	for (const name of names) {
+	for (const name of names.map((candidate) => candidate.toLowerCase())) {
 		const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
 		const value = key === undefined ? undefined : headers[key];
 		const first = Array.isArray(value) ? value[0] : value;

@@ -28,6 +28,8 @@ export type HeyGenContext =
 export const DEFAULT_BASE_URL = 'https://api.heygen.com';
 export const MAX_PAGE_SIZE = 100;
 const MAX_ATTEMPTS = 4;
+/** 1,000 pages of 100: far beyond any real account, short of an endless cursor. */
+const MAX_PAGES = 1000;
 const MAX_RETRY_AFTER_SECONDS = 30;
 const BACKOFF_BASE_MS = 500;
 
@@ -140,15 +142,19 @@ function errorBodyOf(body: unknown): HeyGenErrorBody | undefined {
 
 /** Network failures carry the request (with the API key header) inside; keep only safe words. */
 function networkError(this: HeyGenContext, error: Error & { code?: string }, itemIndex?: number) {
-	return new NodeApiError(
+	const message = `Could not reach HeyGen: ${error.message}`;
+	const nodeError = new NodeApiError(
 		this.getNode(),
 		{ message: error.message, code: error.code ?? 'NETWORK_ERROR' } as JsonObject,
 		{
-			message: `Could not reach HeyGen: ${error.message}`,
+			message,
 			description: 'Check the Base URL in the "HeyGen API" credential and that n8n can reach it.',
 			itemIndex,
 		},
 	);
+	// NodeApiError swaps in its own text for ECONNREFUSED and friends; ours names HeyGen.
+	nodeError.message = message;
+	return nodeError;
 }
 
 /** One HeyGen call: returns the unwrapped page, or throws a `NodeApiError` in HeyGen's words. */
@@ -233,6 +239,7 @@ export async function heyGenApiRequestAllItems<T = IDataObject>(
 ): Promise<T[]> {
 	const items: T[] = [];
 	const seenTokens = new Set<string>();
+	let pages = 0;
 	let token: string | null = null;
 	do {
 		const remaining = limit === undefined ? MAX_PAGE_SIZE : limit - items.length;
@@ -245,8 +252,12 @@ export async function heyGenApiRequestAllItems<T = IDataObject>(
 			Promise<HeyGenPage<T[] | null>>
 		>(this, { ...request, method: 'GET', qs });
 		items.push(...(page.data ?? []));
-		// A cursor that repeats would loop forever: stop instead.
-		token = page.hasMore && page.nextToken && !seenTokens.has(page.nextToken) ? page.nextToken : null;
+		pages++;
+		// A cursor that repeats, or never ends, would loop forever: stop instead.
+		token =
+			page.hasMore && page.nextToken && !seenTokens.has(page.nextToken) && pages < MAX_PAGES
+				? page.nextToken
+				: null;
 		if (token) seenTokens.add(token);
 	} while (token !== null && (limit === undefined || items.length < limit));
 	return limit === undefined ? items : items.slice(0, limit);
