@@ -19,7 +19,8 @@ export type AcceptedDeliveries = Record<string, number>;
 
 const memory = new Map<string, Map<string, number>>();
 
-const digest = (value: Buffer | string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+// 64 bits of SHA-256: collisions are negligible at this scale, and the record n8n saves stays small.
+const digest = (value: Buffer | string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
 
 export function deliveryKeys(eventId: string | undefined, rawBody: Buffer): string[] {
 	const keys = [`b:${digest(rawBody)}`];
@@ -59,18 +60,16 @@ export function claimDelivery(
 		recent = new Map();
 		memory.set(scope, recent);
 	}
-	pruneMap(recent, now);
-	pruneRecord(persisted, now);
-
-	const seen = (key: string) =>
-		recent.has(key) || (persisted[key] !== undefined && now - persisted[key] < REPLAY_WINDOW_SECONDS);
+	const fresh = (acceptedAt: number | undefined) =>
+		acceptedAt !== undefined && now - acceptedAt < REPLAY_WINDOW_SECONDS;
+	const seen = (key: string) => fresh(recent.get(key)) || fresh(persisted[key]);
 	if (keys.some(seen)) return false;
 
 	for (const key of keys) {
 		recent.set(key, now);
 		persisted[key] = now;
 	}
-	// Pruned again once the new keys are in, so neither store ever holds more than the bound.
+	// Pruned once the new keys are in, so neither store ever holds more than the bound.
 	pruneMap(recent, now);
 	pruneRecord(persisted, now);
 	return true;

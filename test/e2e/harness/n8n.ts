@@ -45,7 +45,7 @@ export interface WorkflowInput {
 	settings?: Record<string, unknown>;
 }
 
-const OWNER = {
+export const OWNER = {
 	email: 'owner@example.com',
 	firstName: 'Heygen',
 	lastName: 'Tester',
@@ -102,16 +102,24 @@ export class N8nInstance {
 	private cookie = '';
 	private apiKey = '';
 
-	private constructor(extraEnv: Record<string, string>) {
-		this.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-heygen-e2e-'));
+	private constructor(extraEnv: Record<string, string>, userFolder?: string) {
+		this.userFolder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-heygen-e2e-'));
+		fs.mkdirSync(this.userFolder, { recursive: true });
 		this.logFile = path.join(this.userFolder, 'n8n.log');
 		this.extraEnv = extraEnv;
 		installIntoUserFolder(this.userFolder, env.tarball);
 	}
 
-	static async start(extraEnv: Record<string, string> = {}): Promise<N8nInstance> {
-		const instance = new N8nInstance(extraEnv);
-		instance.port = await freePort();
+	/**
+	 * `userFolder` keeps n8n's database between runs (`npm start`); by default a throw-away
+	 * folder is used. `port` defaults to a free one.
+	 */
+	static async start(
+		extraEnv: Record<string, string> = {},
+		options: { userFolder?: string; port?: number } = {},
+	): Promise<N8nInstance> {
+		const instance = new N8nInstance(extraEnv, options.userFolder);
+		instance.port = options.port ?? (await freePort());
 		instance.brokerPort = await freePort();
 		await instance.boot();
 		await instance.setUpOwner();
@@ -195,15 +203,19 @@ export class N8nInstance {
 	private async setUpOwner(): Promise<void> {
 		const response = await waitFor('owner set-up', async () => {
 			const answer = await axios.post(`${this.baseUrl}/rest/owner/setup`, OWNER, { validateStatus: () => true });
-			return answer.status === 200 ? answer : undefined;
+			return answer.status === 200 || answer.status === 400 ? answer : undefined;
 		});
-		this.cookie = (response.headers['set-cookie'] ?? []).map((c: string) => c.split(';')[0]).join('; ');
+		if (response.status === 200) {
+			this.cookie = (response.headers['set-cookie'] ?? []).map((c: string) => c.split(';')[0]).join('; ');
+		} else {
+			await this.login(); // a kept user folder: the owner exists already
+		}
 		const scopes = [
 			'workflow:create', 'workflow:read', 'workflow:update', 'workflow:delete', 'workflow:list',
 			'workflow:activate', 'workflow:deactivate', 'execution:read', 'execution:list', 'execution:delete',
 			'credential:create', 'credential:delete', 'credential:list', 'credential:update',
 		];
-		const key = await this.rest.post('/api-keys', { label: 'e2e', scopes, expiresAt: null });
+		const key = await this.rest.post('/api-keys', { label: `harness ${Date.now()}`, scopes, expiresAt: null });
 		this.apiKey = key.data.data.rawApiKey;
 	}
 

@@ -29,8 +29,8 @@ describe('deliveryKeys', () => {
 	it('gives a body key, plus an event-id key when there is an event id', () => {
 		const withId = deliveryKeys('ev_1', body(1));
 		expect(withId).toHaveLength(2);
-		expect(withId[0]).toMatch(/^b:[0-9a-f]{32}$/);
-		expect(withId[1]).toMatch(/^e:[0-9a-f]{32}$/);
+		expect(withId[0]).toMatch(/^b:[0-9a-f]{16}$/);
+		expect(withId[1]).toMatch(/^e:[0-9a-f]{16}$/);
 		expect(deliveryKeys(undefined, body(1))).toEqual([withId[0]]);
 		expect(deliveryKeys('', body(1))).toEqual([withId[0]]);
 	});
@@ -38,7 +38,7 @@ describe('deliveryKeys', () => {
 	it('is a digest of the raw bytes: stable, and different for one changed byte', () => {
 		expect(deliveryKeys(undefined, body(1))).toEqual(deliveryKeys(undefined, body(1)));
 		expect(deliveryKeys(undefined, body(1))).not.toEqual(deliveryKeys(undefined, body(2)));
-		const expected = createHash('sha256').update(body(1)).digest('hex').slice(0, 32);
+		const expected = createHash('sha256').update(body(1)).digest('hex').slice(0, 16);
 		expect(deliveryKeys(undefined, body(1))[0]).toBe(`b:${expected}`);
 	});
 

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: figures, not pass/fail. Micro-benchmarks of the per-delivery work the trigger
+ * does (signature check, replay guard), the size of its persisted record, and with `-- --n8n`
+ * the webhook throughput inside a real n8n next to n8n's own Webhook node. Loopback only, bounded.
+ */
+import axios from 'axios';
+import { randomUUID } from 'crypto';
+
+import { claimDelivery, deliveryKeys, MAX_REMEMBERED } from '../../nodes/HeyGen/shared/replayGuard';
+import { computeSignature, verifySignature } from '../../nodes/HeyGen/shared/signature';
+import { HeyGenSandbox, signBody } from '../sandbox/server';
+import { createTriggerWorkflow, waitForEndpoints } from '../e2e/harness/heygen';
+import { N8nInstance, waitFor } from '../e2e/harness/n8n';
+import { buildAndPack, provisionN8n } from '../e2e/harness/prepare';
+
+function time(label: string, iterations: number, fn: (i: number) => void): void {
+	for (let i = 0; i < Math.min(1000, iterations); i++) fn(i); // warm-up
+	const start = process.hrtime.bigint();
+	for (let i = 0; i < iterations; i++) fn(i);
+	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+	console.log(`${label.padEnd(52)} ${Math.round(iterations / seconds).toLocaleString('en').padStart(12)} ops/s`);
+}
+
+function microBenchmarks(): void {
+	const secret = 'whsec_benchmark_secret';
+	const body = Buffer.from(JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: 'x'.repeat(32), url: `https://files.heygen.ai/${'y'.repeat(900)}` } }));
+	const signature = computeSignature(body, secret);
+	const now = Math.floor(Date.now() / 1000);
+	console.log(`body ${body.length} bytes`);
+	time('verifySignature, genuine (1 KB body)', 100_000, () =>
+		verifySignature({ rawBody: body, secret, signature, timestamp: String(now), toleranceSeconds: 300, nowSeconds: now }),
+	);
+	time('verifySignature, forged (1 KB body)', 100_000, () =>
+		verifySignature({ rawBody: body, secret, signature: 'f'.repeat(64), timestamp: String(now), toleranceSeconds: 300, nowSeconds: now }),
+	);
+
+	const persisted: Record<string, number> = {};
+	time(`claimDelivery, new deliveries (bound ${MAX_REMEMBERED})`, 50_000, (i) =>
+		claimDelivery('bench', persisted, deliveryKeys(`evt_${i}`, Buffer.from(String(i))), now),
+	);
+	time('claimDelivery, duplicates', 50_000, () =>
+		claimDelivery('bench', persisted, deliveryKeys('evt_49999', Buffer.from('49999')), now),
+	);
+	console.log(`${'replay record in static data, full'.padEnd(52)} ${JSON.stringify(persisted).length.toLocaleString('en').padStart(12)} bytes`);
+}
+
+async function fire(url: string, count: number, concurrency: number, request: () => { body: string; headers: Record<string, string> }) {
+	let sent = 0;
+	const statuses: Record<number, number> = {};
+	const start = Date.now();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (sent < count) {
+				sent++;
+				const { body, headers } = request();
+				const response = await axios.post(url, body, { headers, validateStatus: () => true, transformRequest: [(d: unknown) => d] });
+				statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+			}
+		}),
+	);
+	return { perSecond: count / ((Date.now() - start) / 1000), statuses };
+}
+
+async function n8nBenchmarks(): Promise<void> {
+	process.env.HEYGEN_E2E_N8N_DIR = provisionN8n();
+	process.env.HEYGEN_E2E_TARBALL = buildAndPack();
+	const apiKey = 'bench-key';
+	const sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [] });
+	const n8n = await N8nInstance.start({ N8N_LOG_LEVEL: 'warn', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none' });
+	try {
+		const credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
+		const trigger = await createTriggerWorkflow(n8n, credential, { options: { ignoreDuplicates: true } });
+		await n8n.activate(trigger.id);
+		const [endpoint] = await waitForEndpoints(sandbox, apiKey, trigger.url, 1);
+
+		const webhookId = randomUUID();
+		const plain = await n8n.createWorkflow({
+			name: 'n8n Webhook node (baseline)',
+			nodes: [{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: webhookId } }],
+		});
+		await n8n.activate(plain.id);
+		const plainUrl = `${n8n.baseUrl}/webhook/${webhookId}`;
+		await waitFor('the baseline webhook', async () => (await axios.post(plainUrl, {}, { validateStatus: () => true })).status === 200);
+
+		const count = Number(process.env.BENCH_REQUESTS ?? 300);
+		const concurrency = 4;
+		const genuine = () => {
+			const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: randomUUID() } });
+			return {
+				body,
+				headers: {
+					'Content-Type': 'application/json',
+					'Heygen-Signature': signBody(endpoint.secret as string, body),
+					'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)),
+					'Heygen-Event-Id': `evt_${randomUUID()}`,
+				},
+			};
+		};
+		const forged = () => ({ ...genuine(), headers: { ...genuine().headers, 'Heygen-Signature': 'f'.repeat(64) } });
+		const baseline = () => ({ body: JSON.stringify({ hello: 'world' }), headers: { 'Content-Type': 'application/json' } });
+
+		console.log(`\nreal n8n 2.41.1, ${count} requests each, concurrency ${concurrency}, default expression engine`);
+		for (const [label, url, request] of [
+			['n8n Webhook node (baseline)', plainUrl, baseline],
+			['HeyGen Trigger, genuine deliveries', trigger.url, genuine],
+			['HeyGen Trigger, forged deliveries (401)', trigger.url, forged],
+		] as const) {
+			const { perSecond, statuses } = await fire(url, count, concurrency, request);
+			console.log(`${label.padEnd(52)} ${perSecond.toFixed(1).padStart(12)} req/s   ${JSON.stringify(statuses)}`);
+		}
+	} finally {
+		await n8n.dispose();
+		await sandbox.stop();
+	}
+}
+
+async function main(): Promise<void> {
+	microBenchmarks();
+	if (process.argv.includes('--n8n')) await n8nBenchmarks();
+	else console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n)');
+}
+
+main().catch((error: Error) => {
+	console.error(error);
+	process.exit(1);
+});
