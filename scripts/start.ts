@@ -43,7 +43,13 @@ async function main(): Promise<void> {
 	if (!state.credentialId) {
 		const credential = await n8n.createCredential({ apiKey: SANDBOX_API_KEY, baseUrl: sandbox.url });
 		state.credentialId = credential.id;
-		const workflow = await createTriggerWorkflow(n8n, credential, { events: ['avatar_video.success', 'avatar_video.fail'] });
+		const workflow = await createTriggerWorkflow(
+			n8n,
+			credential,
+			{ events: ['avatar_video.success', 'avatar_video.fail'] },
+			2,
+			'Example: when an avatar video is ready (HeyGen Trigger)',
+		);
 		state.workflowId = workflow.id;
 		fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
 	}

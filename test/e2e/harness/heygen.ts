@@ -21,10 +21,11 @@ export async function createTriggerWorkflow(
 	credential: { id: string; name: string },
 	parameters: Record<string, unknown> = {},
 	typeVersion = 2,
+	name?: string,
 ): Promise<TriggerWorkflow> {
 	const webhookId = randomUUID();
 	const workflow: WorkflowInput = {
-		name: `HeyGen trigger ${webhookId.slice(0, 8)}`,
+		name: name ?? `HeyGen trigger ${webhookId.slice(0, 8)}`,
 		nodes: [
 			{
 				name: TRIGGER_NAME,
