@@ -1,7 +1,7 @@
 // Webhook delivery: signs and POSTs each event to each matching endpoint, retrying on non-2xx,
 // connection errors and timeouts along the retry schedule, and logs every attempt.
 import { createHmac } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { newDeliveryId } from './ids';
 import { sendRequest, USER_AGENT } from './outbound';
 import type { DeliveryAttempt, DeliveryPredicate, StoredEndpoint, StoredEvent } from './types';
@@ -12,6 +12,12 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
 ];
 
 /** Hex HMAC-SHA256 of the exact body bytes, keyed with the `whsec_…` string as-is. */
+function unboundedAbortController(): AbortController {
+	const controller = new AbortController();
+	setMaxListeners(0, controller.signal);
+	return controller;
+}
+
 export function signBody(secret: string, body: string): string {
 	return createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.from(body, 'utf8')).digest('hex');
 }
@@ -38,7 +44,8 @@ export class DeliveryEngine {
 	private readonly log: DeliveryAttempt[] = [];
 	private readonly emitter = new EventEmitter();
 	private readonly timers = new Set<NodeJS.Timeout>();
-	private abort = new AbortController();
+	// One signal for every in-flight delivery: many run at once, so lift Node's listener warning.
+	private abort = unboundedAbortController();
 	/** Bumped by cancelAll(): in-flight work from an older generation is dropped silently. */
 	private generation = 0;
 	private stopped = false;
@@ -97,7 +104,7 @@ export class DeliveryEngine {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		this.abort.abort();
-		this.abort = new AbortController();
+		this.abort = unboundedAbortController();
 	}
 
 	clear(): void {

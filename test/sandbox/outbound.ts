@@ -39,12 +39,13 @@ export function sendRequest(request: OutboundRequest): Promise<OutboundResult> {
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
+			request.signal?.removeEventListener('abort', onAbort);
 			resolve({ ...r, durationMs: Date.now() - started });
 		};
 		// agent: false: one connection per request, so no pooled socket outlives a test receiver.
 		const req = transport.request(
 			request.url,
-			{ method: request.method, headers: request.headers, agent: false, signal: request.signal },
+			{ method: request.method, headers: request.headers, agent: false },
 			(res) => {
 				const chunks: Buffer[] = [];
 				let kept = 0;
@@ -78,6 +79,14 @@ export function sendRequest(request: OutboundRequest): Promise<OutboundResult> {
 			req.destroy();
 		}, request.timeoutMs);
 		req.on('error', (err) => finish({ status: null, error: describe(err), body: '', timedOut: false }));
+		// One listener per request, removed when it settles: the signal is shared by every
+		// request of a sandbox, and Node's own `signal` option left listeners behind.
+		function onAbort(): void {
+			finish({ status: null, error: 'aborted: sandbox stopping', body: '', timedOut: false });
+			req.destroy();
+		}
+		if (request.signal?.aborted) onAbort();
+		else request.signal?.addEventListener('abort', onAbort, { once: true });
 		req.end(request.body);
 	});
 }

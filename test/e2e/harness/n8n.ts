@@ -271,7 +271,7 @@ export class N8nInstance {
 	async createWorkflow(workflow: WorkflowInput): Promise<{ id: string }> {
 		const response = await this.api.post('/workflows', {
 			connections: {},
-			settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all' },
+			settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all', executionOrder: 'v1' },
 			...workflow,
 		});
 		return { id: String(response.data.id) };

@@ -51,6 +51,23 @@ describe('Webhook Endpoint → Create', () => {
 		expect(api.endpoints[0]).toMatchObject({ url: 'https://hooks.example.com/new', entity_id: 'ent_1' });
 	});
 
+	it('withholds the signing secret when it runs as an AI agent\'s tool', async () => {
+		for (const operation of ['create', 'rotateSecret']) {
+			const api = new FakeHeyGenApi();
+			const setup = await run(api, { operation: 'create', url: 'https://hooks.example.com/tool', events: [] });
+			const endpointId = setup.output[0].json.endpoint_id as string;
+			const fake = fakeExecuteFunctions({
+				respond: api.respond,
+				params: [{ resource: 'webhookEndpoint', operation, url: 'https://hooks.example.com/tool2', events: [], endpointId: byId(endpointId) }],
+			});
+			const node0 = fake.context.getNode();
+			fake.context.getNode = () => ({ ...node0, type: 'n8n-nodes-heygen.heyGenTool' });
+			const [output] = await node.execute.call(fake.context);
+			expect(output[0].json.secret).toMatch(/^Withheld: signing secrets are not given to AI agents/);
+			expect(JSON.stringify(output)).not.toMatch(/whsec_/);
+		}
+	});
+
 	it('sends events: null (all events) when none are chosen, and an idempotency key of its own', async () => {
 		const api = new FakeHeyGenApi();
 		const { requests } = await run(api, { operation: 'create', url: 'https://hooks.example.com/a', events: [] });

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createEndpoint } from '../../shared/webhookApi';
-import { endpointError, readEventList, readUrl } from './endpointFields';
+import { endpointError, readEventList, readUrl, withSecretForOutput } from './endpointFields';
 
 const showOnlyForCreate = { show: { resource: ['webhookEndpoint'], operation: ['create'] } };
 
@@ -79,7 +79,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			idempotencyKey: options.idempotencyKey?.trim() || randomUUID(),
 			itemIndex,
 		});
-		return [{ json: endpoint as IDataObject }];
+		return [{ json: withSecretForOutput.call(this, endpoint as IDataObject) }];
 	} catch (error) {
 		throw endpointError.call(this, error, { url });
 	}

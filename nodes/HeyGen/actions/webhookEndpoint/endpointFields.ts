@@ -1,4 +1,4 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { urlRequirementHint } from '../../shared/endpointLifecycle';
@@ -97,4 +97,16 @@ export function endpointError(
 		}
 	}
 	return asNodeError(this, error);
+}
+
+export const SECRET_WITHHELD =
+	'Withheld: signing secrets are not given to AI agents (n8n passes tool output to the model and its logs). Rotate the secret with the HeyGen node in a regular workflow step to obtain it.';
+
+/**
+ * An endpoint (or rotation result) as the node outputs it. As an AI tool the node keeps the
+ * signing secret out of the output: it would go to the language model and into n8n's event log.
+ */
+export function withSecretForOutput(this: IExecuteFunctions, result: IDataObject): IDataObject {
+	if (typeof result.secret !== 'string' || !this.getNode().type.endsWith('Tool')) return result;
+	return { ...result, secret: SECRET_WITHHELD };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { rotateEndpointSecret } from '../../shared/webhookApi';
-import { endpointError, endpointIdField, readEndpointId } from './endpointFields';
+import { endpointError, endpointIdField, readEndpointId, withSecretForOutput } from './endpointFields';
 
 const showOnlyForRotateSecret = { show: { resource: ['webhookEndpoint'], operation: ['rotateSecret'] } };
 
@@ -23,7 +23,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		// The key makes the client's retry after a network error replay, not rotate twice.
 		const rotated = await rotateEndpointSecret.call(this, endpointId, randomUUID(), itemIndex);
-		return [{ json: { endpoint_id: rotated.endpoint_id ?? endpointId, secret: rotated.secret } }];
+		return [
+			{ json: withSecretForOutput.call(this, { endpoint_id: rotated.endpoint_id ?? endpointId, secret: rotated.secret }) },
+		];
 	} catch (error) {
 		throw endpointError.call(this, error, { endpointId });
 	}

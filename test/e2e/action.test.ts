@@ -1,0 +1,993 @@
+import axios from 'axios';
+import { createHmac, randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { join } from 'path';
+
+import { HeyGenSandbox } from '../sandbox/server';
+import { deliver, endpointsFor } from './harness/heygen';
+import {
+	ACTION_TYPE,
+	CREDENTIAL_TYPE,
+	N8nInstance,
+	nodeOutput,
+	PACKAGE_NAME,
+	waitFor,
+	type Execution,
+	type WorkflowNode,
+} from './harness/n8n';
+
+/**
+ * The HeyGen action node inside a real n8n 2.41.1, against the sandbox: every operation runs in
+ * an active workflow "Webhook → Split Out → HeyGen", driven by a POST whose items carry the
+ * parameters (read through expressions), and the sandbox's state is checked afterwards.
+ */
+
+type Json = Record<string, unknown>;
+
+interface ReceivedRequest {
+	method: string;
+	path: string;
+	headers: http.IncomingHttpHeaders;
+	body: Buffer;
+}
+
+/** A plain receiver for deliveries: answers HeyGen's OPTIONS probe with 204 and deliveries with 200. */
+async function startReceiver() {
+	const requests: ReceivedRequest[] = [];
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			requests.push({
+				method: req.method ?? '',
+				path: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks),
+			});
+			res.statusCode = req.method === 'OPTIONS' ? 204 : 200;
+			res.end();
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		requests,
+		stop: async () =>
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/** What the editor gives a new workflow (execution order v1), and keep every execution's data. */
+const WORKFLOW_SETTINGS = { executionOrder: 'v1', saveManualExecutions: true, saveDataSuccessExecution: 'all' };
+
+const hmac = (secret: string, body: Buffer | string) => createHmac('sha256', secret).update(body).digest('hex');
+
+describe('HeyGen action node in n8n', () => {
+	const apiKey = `e2e-action-key-${randomUUID()}`;
+	let sandbox: HeyGenSandbox;
+	let n8n: N8nInstance;
+	let credential: { id: string; name: string };
+	let receiver: Awaited<ReturnType<typeof startReceiver>>;
+	/** Every secret any step has seen, for the log check at the end. */
+	const secretsSeen = new Set<string>();
+	/** The secret of the endpoint the AI agent created through the tool. */
+	let agentSecret = '';
+
+	beforeAll(async () => {
+		[sandbox, receiver] = await Promise.all([
+			HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [300], maxPageSize: 10 }),
+			startReceiver(),
+		]);
+		n8n = await N8nInstance.start();
+		credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await sandbox?.stop();
+		await receiver?.stop();
+	});
+
+	// ---- workflow helpers ----
+
+	interface ActionWorkflow {
+		id: string;
+		url: string;
+	}
+
+	/** Waits until n8n routes POSTs to a production webhook path (activation is asynchronous). */
+	async function waitForWebhook(url: string) {
+		await waitFor(`webhook ${url} to be registered`, async () => {
+			// n8n looks the path up for a CORS preflight: 204 once registered, an error before.
+			const answer = await axios.request({
+				method: 'OPTIONS',
+				url,
+				headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
+				validateStatus: () => true,
+			});
+			return answer.status === 204;
+		});
+	}
+
+	/** "Webhook → Split Out (body.items) → HeyGen", active. */
+	async function actionWorkflow(
+		parameters: Json,
+		options: { continueOnFail?: boolean; credential?: { id: string; name: string } } = {},
+	): Promise<ActionWorkflow> {
+		const path = `heygen-action-${randomUUID()}`;
+		const heyGen = {
+			name: 'HeyGen',
+			type: ACTION_TYPE,
+			typeVersion: 1,
+			position: [440, 0],
+			parameters,
+			credentials: { [CREDENTIAL_TYPE]: options.credential ?? credential },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		} as WorkflowNode;
+		const { id } = await n8n.createWorkflow({
+			settings: WORKFLOW_SETTINGS,
+			name: `HeyGen action ${parameters.resource}/${parameters.operation} ${path.slice(-8)}`,
+			nodes: [
+				{
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: randomUUID(),
+					parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
+				},
+				{
+					name: 'Split Out',
+					type: 'n8n-nodes-base.splitOut',
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: { fieldToSplitOut: 'body.items' },
+				},
+				heyGen,
+			],
+			connections: {
+				Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+				'Split Out': { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] },
+			},
+		});
+		await n8n.activate(id);
+		const url = `${n8n.baseUrl}/webhook/${path}`;
+		await waitForWebhook(url);
+		return { id, url };
+	}
+
+	const newest = (executions: Execution[]) =>
+		[...executions].sort((a, b) => Number(b.id) - Number(a.id))[0];
+
+	/**
+	 * Posts `{items}`; returns n8n's answer (the HeyGen node's output items, for a workflow that
+	 * succeeded) and the execution it recorded.
+	 */
+	async function run(workflow: ActionWorkflow, items: Json[]) {
+		const before = (await n8n.executions(workflow.id)).length;
+		const response = await axios.post(workflow.url, { items }, { validateStatus: () => true });
+		const execution = newest(await n8n.waitForExecutions(workflow.id, before + 1));
+		return { status: response.status, output: response.data as Json[], execution };
+	}
+
+	/** The HeyGen node's output items with their pairing, as n8n stored them. */
+	function pairedOutput(execution: Execution) {
+		const runs = (execution.data?.resultData.runData.HeyGen ?? []) as unknown as Array<{
+			data: { main: Array<Array<{ json: Json; pairedItem?: { item: number } }>> };
+		}>;
+		return runs.flatMap((r) => r.data.main.flat()).map((item) => ({ json: item.json, pairedItem: item.pairedItem }));
+	}
+
+	const sandboxEndpoint = (endpointId: string) =>
+		sandbox.listEndpoints(apiKey).find((endpoint) => endpoint.endpoint_id === endpointId);
+
+	const withoutSecret = (endpoint: Json) => ({ ...endpoint, secret: null });
+
+	const endpointLocator = { __rl: true, mode: 'id', value: '={{ $json.endpointId }}' };
+
+	// ---- the workflows, one per operation ----
+
+	let create: ActionWorkflow;
+	let get: ActionWorkflow;
+	let getTolerant: ActionWorkflow;
+
+	/** Creates endpoints through the node; returns its output, one endpoint per item. */
+	async function createThroughNode(items: Json[]) {
+		const { status, output } = await run(create, items);
+		expect(status).toBe(200);
+		for (const endpoint of output) secretsSeen.add(endpoint.secret as string);
+		return output;
+	}
+
+	beforeAll(async () => {
+		[create, get, getTolerant] = await Promise.all([
+			actionWorkflow({
+				resource: 'webhookEndpoint',
+				operation: 'create',
+				url: '={{ $json.url }}',
+				events: '={{ $json.events }}',
+				options: { entityId: '={{ $json.entityId }}', idempotencyKey: '={{ $json.idempotencyKey }}' },
+			}),
+			actionWorkflow({ resource: 'webhookEndpoint', operation: 'get', endpointId: endpointLocator }),
+			actionWorkflow(
+				{ resource: 'webhookEndpoint', operation: 'get', endpointId: endpointLocator },
+				{ continueOnFail: true },
+			),
+		]);
+	});
+
+	describe('Webhook Endpoint', () => {
+		it('Create: registers the URL with its events and entity id after the OPTIONS probe, and outputs the secret', async () => {
+			const url = `${receiver.url}/create/one`;
+			const idempotencyKey = `create-${randomUUID()}`;
+			const [endpoint] = await createThroughNode([
+				{ url, events: ['avatar_video.success', 'avatar_video.fail'], entityId: 'entity-create', idempotencyKey },
+			]);
+
+			const [stored] = endpointsFor(sandbox, apiKey, url);
+			expect(stored).toMatchObject({
+				url,
+				events: ['avatar_video.success', 'avatar_video.fail'],
+				entity_id: 'entity-create',
+				status: 'enabled',
+			});
+			expect(endpoint).toMatchObject({
+				endpoint_id: stored.endpoint_id,
+				url,
+				events: ['avatar_video.success', 'avatar_video.fail'],
+				secret: stored.secret,
+			});
+			expect(endpoint.secret).toMatch(/^whsec_/);
+			// HeyGen's OPTIONS probe reached the URL before the endpoint was stored.
+			expect(sandbox.probes()).toEqual(expect.arrayContaining([expect.objectContaining({ url, ok: true })]));
+			expect(receiver.requests).toEqual(
+				expect.arrayContaining([expect.objectContaining({ method: 'OPTIONS', path: '/create/one' })]),
+			);
+			const [call] = sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' }).filter(
+				(c) => (c.body as Json).url === url,
+			);
+			expect(call.idempotency_key).toBe(idempotencyKey);
+
+			// The same idempotency key again: HeyGen answers with the first endpoint, no second one.
+			const [again] = await createThroughNode([
+				{ url, events: ['avatar_video.success', 'avatar_video.fail'], entityId: 'entity-create', idempotencyKey },
+			]);
+			expect(again.endpoint_id).toBe(stored.endpoint_id);
+			expect(endpointsFor(sandbox, apiKey, url)).toHaveLength(1);
+		});
+
+		it('Create: an empty event list subscribes to all events; a refused plain-http URL fails with HeyGen\'s URL requirements', async () => {
+			const url = `${receiver.url}/create/all-events`;
+			const [endpoint] = await createThroughNode([{ url, events: [] }]);
+			expect(endpoint.events).toBeNull();
+			expect(sandboxEndpoint(endpoint.endpoint_id as string)).toMatchObject({ url, events: null, entity_id: null });
+
+			const refused = 'http://heygen-e2e.invalid/hook';
+			const { status, execution } = await run(create, [{ url: refused, events: [] }]);
+			expect(status).toBe(500);
+			expect(execution.status).toBe('error');
+			const error = execution.data?.resultData.error as unknown as { message: string; description: string };
+			expect(error.description).toContain(`HeyGen refused the webhook URL ${refused}`);
+			expect(error.description).toContain('not HTTPS');
+			expect(endpointsFor(sandbox, apiKey, refused)).toHaveLength(0);
+		});
+
+		it('Get: returns the endpoint as HeyGen lists it; an unknown id fails with "Webhook endpoint … not found"', async () => {
+			const url = `${receiver.url}/get/one`;
+			const [created] = await createThroughNode([{ url, events: ['video_translate.success'], entityId: 'entity-get' }]);
+
+			const { status, output } = await run(get, [{ endpointId: created.endpoint_id }]);
+			expect(status).toBe(200);
+			expect(output).toEqual([withoutSecret(sandboxEndpoint(created.endpoint_id as string) as unknown as Json)]);
+
+			const missing = await run(get, [{ endpointId: 'ep_does_not_exist' }]);
+			expect(missing.status).toBe(500);
+			expect(missing.execution.status).toBe('error');
+			expect(missing.execution.data?.resultData.error?.message).toBe('Webhook endpoint ep_does_not_exist not found');
+		});
+
+		describe('Get Many, with more endpoints than one page (the sandbox serves at most 10 per page)', () => {
+			let getAllEndpoints: ActionWorkflow;
+			let getSomeEndpoints: ActionWorkflow;
+
+			beforeAll(async () => {
+				[getAllEndpoints, getSomeEndpoints] = await Promise.all([
+					actionWorkflow({ resource: 'webhookEndpoint', operation: 'getAll', returnAll: true }),
+					actionWorkflow({ resource: 'webhookEndpoint', operation: 'getAll', returnAll: false, limit: '={{ $json.limit }}' }),
+				]);
+				// 25 more endpoints in one run of the Create workflow (25 input items).
+				const items = Array.from({ length: 25 }, (_, i) => ({
+					url: `${receiver.url}/bulk/${i}`,
+					events: ['video_translate.fail'],
+					entityId: 'entity-bulk',
+				}));
+				const output = await createThroughNode(items);
+				expect(output.map((endpoint) => endpoint.url)).toEqual(items.map((item) => item.url));
+			});
+
+			const listCalls = () => sandbox.calls({ method: 'GET', path: '/v3/webhooks/endpoints' });
+
+			it('Return All follows the cursor across every page', async () => {
+				const expected = sandbox.listEndpoints(apiKey);
+				expect(expected.length).toBeGreaterThan(25);
+				const callsBefore = listCalls().length;
+
+				const { status, output } = await run(getAllEndpoints, [{}]);
+				expect(status).toBe(200);
+				expect(output).toEqual(expected.map((endpoint) => withoutSecret(endpoint as unknown as Json)));
+				const calls = listCalls().slice(callsBefore);
+				expect(calls).toHaveLength(Math.ceil(expected.length / 10));
+				expect(calls.slice(1).every((call) => typeof call.query.token === 'string')).toBe(true);
+			});
+
+			it('a Limit of 13 returns exactly the first 13, in order, over two pages', async () => {
+				const expected = sandbox.listEndpoints(apiKey).slice(0, 13);
+				const callsBefore = listCalls().length;
+
+				const { status, output } = await run(getSomeEndpoints, [{ limit: 13 }]);
+				expect(status).toBe(200);
+				expect(output).toHaveLength(13);
+				expect(output.map((endpoint) => endpoint.endpoint_id)).toEqual(expected.map((e) => e.endpoint_id));
+				expect(listCalls().slice(callsBefore)).toHaveLength(2);
+			});
+		});
+
+		describe('Update', () => {
+			let update: ActionWorkflow;
+			let updateToAll: ActionWorkflow;
+
+			beforeAll(async () => {
+				[update, updateToAll] = await Promise.all([
+					actionWorkflow({
+						resource: 'webhookEndpoint',
+						operation: 'update',
+						endpointId: endpointLocator,
+						updateFields: { url: '={{ $json.url }}', events: '={{ $json.events }}' },
+					}),
+					actionWorkflow({
+						resource: 'webhookEndpoint',
+						operation: 'update',
+						endpointId: endpointLocator,
+						updateFields: { allEvents: true },
+					}),
+				]);
+			});
+
+			it('replaces the URL (probed again) and the event list, then All Events sets events to null', async () => {
+				const [created] = await createThroughNode([
+					{ url: `${receiver.url}/update/before`, events: ['avatar_video.success', 'avatar_video.fail'] },
+				]);
+				const endpointId = created.endpoint_id as string;
+				const newUrl = `${receiver.url}/update/after`;
+
+				const { status, output } = await run(update, [
+					{ endpointId, url: newUrl, events: ['video_translate.success'] },
+				]);
+				expect(status).toBe(200);
+				expect(sandboxEndpoint(endpointId)).toMatchObject({ url: newUrl, events: ['video_translate.success'] });
+				expect(output).toEqual([
+					expect.objectContaining({ endpoint_id: endpointId, url: newUrl, events: ['video_translate.success'] }),
+				]);
+				expect(sandbox.probes()).toEqual(expect.arrayContaining([expect.objectContaining({ url: newUrl, ok: true })]));
+				// Same secret as before: updating does not rotate it.
+				expect(sandboxEndpoint(endpointId)?.secret).toBe(created.secret);
+
+				const toAll = await run(updateToAll, [{ endpointId }]);
+				expect(toAll.status).toBe(200);
+				expect(toAll.output).toEqual([expect.objectContaining({ endpoint_id: endpointId, events: null })]);
+				expect(sandboxEndpoint(endpointId)).toMatchObject({ url: newUrl, events: null });
+			});
+		});
+
+		it('Rotate Secret: afterwards deliveries verify with the new secret and no longer with the old one', async () => {
+			const rotate = await actionWorkflow({ resource: 'webhookEndpoint', operation: 'rotateSecret', endpointId: endpointLocator });
+			const url = `${receiver.url}/rotate`;
+			const [created] = await createThroughNode([{ url, events: ['avatar_video.success'], entityId: 'entity-rotate' }]);
+			const endpointId = created.endpoint_id as string;
+			const oldSecret = created.secret as string;
+
+			const deliveryTo = async (eventId: string) =>
+				await waitFor(`delivery of ${eventId}`, () =>
+					receiver.requests.find(
+						(r) => r.method === 'POST' && r.path === '/rotate' && r.headers['heygen-event-id'] === eventId,
+					),
+				);
+
+			// Before: the old secret verifies a delivery.
+			const first = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-rotate' });
+			const before = await deliveryTo(first.event_id);
+			expect(hmac(oldSecret, before.body)).toBe(before.headers['heygen-signature']);
+
+			const { status, output } = await run(rotate, [{ endpointId }]);
+			expect(status).toBe(200);
+			expect(output).toEqual([{ endpoint_id: endpointId, secret: expect.stringMatching(/^whsec_/) }]);
+			const newSecret = output[0].secret as string;
+			secretsSeen.add(newSecret);
+			expect(newSecret).not.toBe(oldSecret);
+			expect(sandboxEndpoint(endpointId)?.secret).toBe(newSecret);
+
+			const second = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-rotate' });
+			const after = await deliveryTo(second.event_id);
+			const signature = after.headers['heygen-signature'];
+			expect(hmac(newSecret, after.body)).toBe(signature);
+			expect(hmac(oldSecret, after.body)).not.toBe(signature);
+			// What the receiver got is what the sandbox recorded as sent.
+			const [attempt] = sandbox.deliveries({ event_id: second.event_id, endpoint_id: endpointId });
+			expect(attempt.request_body).toBe(after.body.toString('utf8'));
+		});
+
+		describe('Delete', () => {
+			let del: ActionWorkflow;
+			let delTolerant: ActionWorkflow;
+
+			beforeAll(async () => {
+				const parameters = { resource: 'webhookEndpoint', operation: 'delete', endpointId: endpointLocator };
+				[del, delTolerant] = await Promise.all([
+					actionWorkflow(parameters),
+					actionWorkflow(parameters, { continueOnFail: true }),
+				]);
+			});
+
+			it('removes the endpoint; deleting it again fails with "Webhook endpoint … not found"', async () => {
+				const [created] = await createThroughNode([{ url: `${receiver.url}/delete/one`, events: [] }]);
+				const endpointId = created.endpoint_id as string;
+
+				const { status, output } = await run(del, [{ endpointId }]);
+				expect(status).toBe(200);
+				expect(output).toEqual([{ deleted: true, endpoint_id: endpointId }]);
+				expect(sandboxEndpoint(endpointId)).toBeUndefined();
+
+				const again = await run(del, [{ endpointId }]);
+				expect(again.status).toBe(500);
+				expect(again.execution.status).toBe('error');
+				expect(again.execution.data?.resultData.error?.message).toBe(`Webhook endpoint ${endpointId} not found`);
+			});
+
+			it('under "Continue On Fail" gives an error item for the missing one and deletes the others', async () => {
+				const created = await createThroughNode([
+					{ url: `${receiver.url}/delete/a`, events: [] },
+					{ url: `${receiver.url}/delete/b`, events: [] },
+				]);
+				const [a, b] = created.map((endpoint) => endpoint.endpoint_id as string);
+
+				const { status, output, execution } = await run(delTolerant, [
+					{ endpointId: a },
+					{ endpointId: 'ep_gone_already' },
+					{ endpointId: b },
+				]);
+				expect(status).toBe(200);
+				expect(output).toEqual([
+					{ deleted: true, endpoint_id: a },
+					{ error: 'Webhook endpoint ep_gone_already not found' },
+					{ deleted: true, endpoint_id: b },
+				]);
+				expect(execution.status).toBe('success');
+				expect(pairedOutput(execution).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+				expect(sandboxEndpoint(a)).toBeUndefined();
+				expect(sandboxEndpoint(b)).toBeUndefined();
+			});
+		});
+	});
+
+	it('an API key HeyGen refuses fails with the credential hint, never echoing the key', async () => {
+		const badKey = `not-a-heygen-key-${randomUUID()}`;
+		const badCredential = await n8n.createCredential({ apiKey: badKey, baseUrl: sandbox.url }, 'HeyGen (wrong key)');
+		const list = await actionWorkflow(
+			{ resource: 'webhookEndpoint', operation: 'getAll', returnAll: true },
+			{ credential: badCredential },
+		);
+		const { status, execution } = await run(list, [{}]);
+		expect(status).toBe(500);
+		const error = execution.data?.resultData.error as unknown as { message: string; description: string };
+		expect(error.description).toContain('Check the API key (and Base URL) in the "HeyGen API" credential');
+		expect(JSON.stringify(error)).not.toContain(badKey);
+		expect(sandbox.calls({ method: 'GET', path: '/v3/webhooks/endpoints' }).pop()?.status).toBe(401);
+	});
+
+	describe('several input items with different parameters', () => {
+		it('Create: one output per input, in order, each matching its own item', async () => {
+			const items = [
+				{ url: `${receiver.url}/multi/a`, events: ['avatar_video.success'], entityId: 'entity-multi-a' },
+				{ url: `${receiver.url}/multi/b`, events: ['video_translate.success', 'video_translate.fail'], entityId: '' },
+				{ url: `${receiver.url}/multi/c`, events: [], entityId: 'entity-multi-c' },
+			];
+			const { status, output, execution } = await run(create, items);
+			expect(status).toBe(200);
+			for (const endpoint of output) secretsSeen.add(endpoint.secret as string);
+
+			expect(output).toHaveLength(3);
+			expect(pairedOutput(execution).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			const expectedEvents = [['avatar_video.success'], ['video_translate.success', 'video_translate.fail'], null];
+			const expectedEntity = ['entity-multi-a', null, 'entity-multi-c'];
+			items.forEach((item, i) => {
+				expect(output[i]).toMatchObject({ url: item.url, events: expectedEvents[i] });
+				const stored = sandboxEndpoint(output[i].endpoint_id as string);
+				expect(stored).toMatchObject({
+					url: item.url,
+					events: expectedEvents[i],
+					entity_id: expectedEntity[i],
+					secret: output[i].secret,
+				});
+			});
+		});
+
+		it('Get under "Continue On Fail": found, error item, found — each paired with its input', async () => {
+			const [a, b] = await createThroughNode([
+				{ url: `${receiver.url}/multi/get-a`, events: ['avatar_video.fail'] },
+				{ url: `${receiver.url}/multi/get-b`, events: ['video_translate.fail'] },
+			]);
+			const { status, output, execution } = await run(getTolerant, [
+				{ endpointId: b.endpoint_id },
+				{ endpointId: 'ep_unknown' },
+				{ endpointId: a.endpoint_id },
+			]);
+			expect(status).toBe(200);
+			expect(output).toEqual([
+				withoutSecret(sandboxEndpoint(b.endpoint_id as string) as unknown as Json),
+				{ error: 'Webhook endpoint ep_unknown not found' },
+				withoutSecret(sandboxEndpoint(a.endpoint_id as string) as unknown as Json),
+			]);
+			expect(pairedOutput(execution).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		});
+	});
+
+	describe('Event Type → Get Many', () => {
+		it('returns the sandbox\'s catalogue, including a type added at run time', async () => {
+			const eventTypes = await actionWorkflow({ resource: 'eventType', operation: 'getAll' });
+			sandbox.addEventType('e2e_custom.done', 'An event type only this sandbox knows');
+
+			const { status, output } = await run(eventTypes, [{}]);
+			expect(status).toBe(200);
+			expect(output).toEqual(sandbox.eventTypes());
+			expect(output).toEqual(
+				expect.arrayContaining([{ event_type: 'e2e_custom.done', description: 'An event type only this sandbox knows' }]),
+			);
+		});
+	});
+
+	describe('Event → Get Many', () => {
+		let eventsAll: ActionWorkflow;
+		let eventsLimited: ActionWorkflow;
+		const filters = { eventType: '={{ $json.eventType }}', entityId: '={{ $json.entityId }}' };
+
+		beforeAll(async () => {
+			[eventsAll, eventsLimited] = await Promise.all([
+				actionWorkflow({ resource: 'event', operation: 'getAll', returnAll: true, filters }),
+				actionWorkflow({ resource: 'event', operation: 'getAll', returnAll: false, limit: '={{ $json.limit }}', filters }),
+			]);
+			for (let i = 0; i < 25; i++) {
+				sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-history-page', callback_id: `page-${i}` });
+			}
+			for (const [eventType, count] of [['avatar_video.fail', 3], ['avatar_video.success', 2]] as const) {
+				for (let i = 0; i < count; i++) {
+					sandbox.fireEvent({ apiKey, event_type: eventType, entity_id: 'entity-history-filter' });
+				}
+			}
+		});
+
+		const history = (predicate: (event: { event_type: string; entity_id: string | null }) => boolean) =>
+			sandbox.events(apiKey).filter(predicate).map((event) => event.event_id);
+		const eventCalls = () => sandbox.calls({ method: 'GET', path: '/v3/webhooks/events' });
+
+		it('honours the event type and entity id filters, alone and together', async () => {
+			const both = await run(eventsAll, [{ eventType: 'avatar_video.fail', entityId: 'entity-history-filter' }]);
+			expect(both.status).toBe(200);
+			expect(both.output).toHaveLength(3);
+			expect(both.output.map((event) => event.event_id)).toEqual(
+				history((e) => e.event_type === 'avatar_video.fail' && e.entity_id === 'entity-history-filter'),
+			);
+			expect(both.output.every((event) => event.event_type === 'avatar_video.fail')).toBe(true);
+
+			const byEntity = await run(eventsAll, [{ eventType: '', entityId: 'entity-history-filter' }]);
+			expect(byEntity.output.map((event) => event.event_id)).toEqual(history((e) => e.entity_id === 'entity-history-filter'));
+			expect(byEntity.output).toHaveLength(5);
+
+			const byType = await run(eventsAll, [{ eventType: 'avatar_video.fail', entityId: '' }]);
+			expect(byType.output.map((event) => event.event_id)).toEqual(history((e) => e.event_type === 'avatar_video.fail'));
+
+			const lastCalls = eventCalls().slice(-1);
+			expect(lastCalls[0].query).toMatchObject({ event_type: 'avatar_video.fail' });
+			expect(lastCalls[0].query.entity_id).toBeUndefined();
+		});
+
+		it('Return All follows the cursor over three pages; a Limit of 13 returns the newest 13', async () => {
+			const expected = history((e) => e.entity_id === 'entity-history-page');
+			expect(expected).toHaveLength(25);
+
+			let callsBefore = eventCalls().length;
+			const all = await run(eventsAll, [{ eventType: '', entityId: 'entity-history-page' }]);
+			expect(all.status).toBe(200);
+			expect(all.output.map((event) => event.event_id)).toEqual(expected);
+			expect(all.output[0]).toMatchObject({ event_type: 'avatar_video.success', event_data: expect.objectContaining({ callback_id: 'page-24' }) });
+			expect(eventCalls().slice(callsBefore)).toHaveLength(3);
+
+			callsBefore = eventCalls().length;
+			const some = await run(eventsLimited, [{ eventType: '', entityId: 'entity-history-page', limit: 13 }]);
+			expect(some.status).toBe(200);
+			expect(some.output.map((event) => event.event_id)).toEqual(expected.slice(0, 13));
+			expect(eventCalls().slice(callsBefore)).toHaveLength(2);
+		});
+	});
+
+	describe('Webhook Signature → Verify, behind n8n\'s Webhook node with Raw Body on', () => {
+		const path = `heygen-verify-${randomUUID()}`;
+		let verifyUrl: string;
+		let workflowId: string;
+		let secret: string;
+		let endpointId: string;
+		let genuine: { body: string; signature: string; eventId: string };
+
+		beforeAll(async () => {
+			verifyUrl = `${n8n.baseUrl}/webhook/${path}`;
+			// Register the Webhook node's URL with HeyGen through the node itself (n8n answers the probe).
+			const [endpoint] = await createThroughNode([{ url: verifyUrl, events: ['avatar_video.success'], entityId: 'entity-verify' }]);
+			secret = endpoint.secret as string;
+			endpointId = endpoint.endpoint_id as string;
+
+			const { id } = await n8n.createWorkflow({
+				name: 'HeyGen verify',
+				settings: WORKFLOW_SETTINGS,
+				nodes: [
+					{
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 2,
+						position: [0, 0],
+						webhookId: randomUUID(),
+						parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: { rawBody: true } },
+					},
+					{
+						name: 'HeyGen',
+						type: ACTION_TYPE,
+						typeVersion: 1,
+						position: [220, 0],
+						credentials: { [CREDENTIAL_TYPE]: credential },
+						parameters: {
+							resource: 'signature',
+							operation: 'verify',
+							secret,
+							bodySource: 'binary',
+							binaryPropertyName: 'data',
+							signature: '={{ $json.headers["heygen-signature"] }}',
+							timestamp: '={{ $json.headers["heygen-timestamp"] }}',
+						},
+					},
+				],
+				connections: { Webhook: { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] } },
+			});
+			workflowId = id;
+			await n8n.activate(id);
+			await waitForWebhook(verifyUrl);
+		});
+
+		it('accepts a genuine sandbox delivery', async () => {
+			const fired = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-verify' });
+			// Other endpoints (subscribed to all events) get the event too: look at this one's delivery.
+			const ours = (a: { event_id: string; endpoint_id: string; final: boolean }) =>
+				a.event_id === fired.event_id && a.endpoint_id === endpointId && a.final;
+			const attempts = await sandbox.waitForDeliveries((all) => all.some(ours), 20_000);
+			const attempt = attempts.find(ours);
+			expect(attempt).toMatchObject({ status: 200, ok: true, attempt: 1 });
+
+			const [execution] = await n8n.waitForExecutions(workflowId, 1);
+			expect(execution.status).toBe('success');
+			const [verdict] = nodeOutput(execution, 'HeyGen');
+			expect(verdict).toEqual({
+				valid: true,
+				reason: null,
+				message: null,
+				event_type: 'avatar_video.success',
+				event_id: fired.event_id,
+			});
+			// The sandbox got the same verdict back as the webhook's answer.
+			expect(JSON.parse(attempt?.response_body ?? '[]')).toEqual([verdict]);
+			genuine = {
+				body: attempt?.request_body as string,
+				signature: attempt?.request_headers['Heygen-Signature'] as string,
+				eventId: fired.event_id,
+			};
+			expect(hmac(secret, genuine.body)).toBe(genuine.signature);
+		});
+
+		it('rejects an altered body, a wrong secret\'s signature and a stale timestamp, saying why', async () => {
+			const altered = genuine.body.replace('"avatar_video.success"', '"avatar_video.fail"');
+			expect(altered).not.toBe(genuine.body);
+
+			const cases = [
+				{ name: 'altered body', delivery: { body: altered, signature: genuine.signature }, reason: 'invalid_signature' },
+				{ name: 'wrong secret', delivery: { body: genuine.body, secret: 'whsec_not_the_endpoint_secret' }, reason: 'invalid_signature' },
+				{
+					name: 'stale timestamp',
+					delivery: { body: genuine.body, secret, timestamp: Math.floor(Date.now() / 1000) - 3600 },
+					reason: 'stale_timestamp',
+				},
+			];
+			for (const { name, delivery, reason } of cases) {
+				const response = await deliver(verifyUrl, delivery);
+				expect({ name, status: response.status }).toEqual({ name, status: 200 });
+				expect(response.data).toEqual([expect.objectContaining({ valid: false, reason, message: expect.any(String) })]);
+			}
+
+			// Control: the same body, freshly signed with the right secret, is valid.
+			const fresh = await deliver(verifyUrl, { body: genuine.body, secret });
+			expect(fresh.data).toEqual([expect.objectContaining({ valid: true, event_type: 'avatar_video.success' })]);
+
+			const executions = await n8n.waitForExecutions(workflowId, 5);
+			const verdicts = executions
+				.sort((a, b) => Number(a.id) - Number(b.id))
+				.map((execution) => nodeOutput(execution, 'HeyGen')[0]);
+			expect(verdicts.map((v) => v.reason)).toEqual([null, 'invalid_signature', 'invalid_signature', 'stale_timestamp', null]);
+			expect(String(verdicts[3].message)).toMatch(/stale/i);
+			expect(JSON.stringify(verdicts)).not.toContain(secret);
+		});
+	});
+
+	describe('the Webhook Endpoint resource locator', () => {
+		const search = async (filter?: string) => {
+			const response = await n8n.rest.post('/dynamic-node-parameters/resource-locator-results', {
+				path: 'parameters.endpointId',
+				methodName: 'searchWebhookEndpoints',
+				nodeTypeAndVersion: { name: ACTION_TYPE, version: 1 },
+				currentNodeParameters: {
+					resource: 'webhookEndpoint',
+					operation: 'get',
+					endpointId: { __rl: true, mode: 'list', value: '' },
+				},
+				credentials: { [CREDENTIAL_TYPE]: credential },
+				...(filter === undefined ? {} : { filter }),
+			});
+			return response.data.data.results as Array<{ name: string; value: string }>;
+		};
+
+		it('"From List" lists every endpoint of the account with its URL and events, across pages', async () => {
+			const endpoints = sandbox.listEndpoints(apiKey);
+			expect(endpoints.length).toBeGreaterThan(10);
+			const results = await search();
+			expect(results).toEqual(
+				endpoints.map((endpoint) => ({
+					name: `${endpoint.url} (${endpoint.events === null ? 'all events' : endpoint.events.join(', ')})`,
+					value: endpoint.endpoint_id,
+				})),
+			);
+		});
+
+		it('narrows the list to the search text', async () => {
+			const results = await search('/rotate');
+			const rotated = endpointsFor(sandbox, apiKey, `${receiver.url}/rotate`);
+			expect(rotated).toHaveLength(1);
+			expect(results).toEqual([{ name: `${receiver.url}/rotate (avatar_video.success)`, value: rotated[0].endpoint_id }]);
+		});
+	});
+
+	describe('as an AI agent tool', () => {
+		it('n8n offers a "HeyGen Tool" variant with the node\'s description as the tool description', async () => {
+			const types = (await n8n.nodeTypes()) as unknown as Array<Json & { name: string; properties: Json[] }>;
+			const action = types.find((type) => type.name === ACTION_TYPE);
+			const tool = types.find((type) => type.name === `${PACKAGE_NAME}.heyGenTool`);
+			expect(action?.usableAsTool).toBe(true);
+			expect(tool).toBeDefined();
+			expect(tool?.displayName).toBe('HeyGen Tool');
+			expect(tool?.outputs).toEqual(['ai_tool']);
+			expect(tool?.inputs).toEqual([]);
+			const toolDescription = tool?.properties.find((property) => property.name === 'toolDescription');
+			expect(toolDescription?.default).toBe(action?.description);
+			expect(String(toolDescription?.default)).toMatch(/webhook endpoints/i);
+			// The tool offers the same operations as the node.
+			const operations = (node?: { properties: Json[] }) =>
+				node?.properties
+					.filter((property) => property.name === 'operation')
+					.flatMap((property) => (property.options as Json[]).map((option) => option.value));
+			expect(operations(tool)).toEqual(operations(action));
+		});
+	});
+
+	describe('run by an AI agent', () => {
+		/**
+		 * A stand-in for OpenAI's chat completions API: the first call answers with a call of the
+		 * HeyGen tool, the second (which carries the tool's result) with a final text.
+		 */
+		let llm: http.Server;
+		const llmRequests: Json[] = [];
+
+		beforeAll(async () => {
+			llm = http.createServer((req, res) => {
+				const chunks: Buffer[] = [];
+				req.on('data', (chunk: Buffer) => chunks.push(chunk));
+				req.on('end', () => {
+					const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Json;
+					llmRequests.push({ path: req.url, body });
+					const messages = (body.messages ?? []) as Json[];
+					const tools = (body.tools ?? []) as Array<{ function: { name: string } }>;
+					const toolResult = messages.find((message) => message.role === 'tool');
+					const message: Json = toolResult
+						? { role: 'assistant', content: `Done. The tool said: ${String(toolResult.content)}` }
+						: {
+								role: 'assistant',
+								content: null,
+								tool_calls: [
+									{
+										id: 'call_heygen_1',
+										type: 'function',
+										function: {
+											name: tools[0]?.function.name,
+											arguments: JSON.stringify({ url: `${receiver.url}/agent` }),
+										},
+									},
+								],
+							};
+					const finish = toolResult ? 'stop' : 'tool_calls';
+					const base = { id: `chatcmpl-${llmRequests.length}`, created: Math.floor(Date.now() / 1000), model: 'fake-model' };
+					const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+					if (body.stream) {
+						res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+						const delta = toolResult
+							? { role: 'assistant', content: message.content }
+							: {
+									role: 'assistant',
+									tool_calls: (message.tool_calls as Json[]).map((call, index) => ({ index, ...call })),
+								};
+						const chunk = (choices: Json[], extra: Json = {}) =>
+							`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+						res.write(chunk([{ index: 0, delta, finish_reason: null }]));
+						res.write(chunk([{ index: 0, delta: {}, finish_reason: finish }]));
+						res.write(chunk([], { usage }));
+						res.end('data: [DONE]\n\n');
+						return;
+					}
+					res.writeHead(200, { 'Content-Type': 'application/json' });
+					res.end(
+						JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finish }], usage }),
+					);
+				});
+			});
+			await new Promise<void>((resolve) => llm.listen(0, '127.0.0.1', resolve));
+		});
+
+		afterAll(async () => {
+			await new Promise<void>((resolve) => {
+				llm?.close(() => resolve());
+				llm?.closeAllConnections();
+			});
+		});
+
+		it('an AI Agent calls the HeyGen tool, which creates the endpoint the model asked for', async () => {
+			const llmUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+			const openAi = await n8n.api.post('/credentials', {
+				name: 'Fake OpenAI',
+				type: 'openAiApi',
+				data: { apiKey: 'sk-fake-llm', url: llmUrl, header: false },
+			});
+			const path = `heygen-agent-${randomUUID()}`;
+			const { id } = await n8n.createWorkflow({
+				name: 'HeyGen agent',
+				// The legacy execution order (no executionOrder set) resumes the agent before its tool has run.
+				settings: WORKFLOW_SETTINGS,
+				nodes: [
+					{
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 2,
+						position: [0, 0],
+						webhookId: randomUUID(),
+						parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
+					},
+					{
+						name: 'AI Agent',
+						type: '@n8n/n8n-nodes-langchain.agent',
+						typeVersion: 3.1,
+						position: [220, 0],
+						parameters: { promptType: 'define', text: '={{ $json.body.prompt }}', options: {} },
+					},
+					{
+						name: 'OpenAI Chat Model',
+						type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+						typeVersion: 1.2,
+						position: [220, 200],
+						parameters: { model: { __rl: true, mode: 'id', value: 'fake-model' }, options: {} },
+						credentials: { openAiApi: { id: String(openAi.data.id), name: 'Fake OpenAI' } },
+					},
+					{
+						name: 'HeyGen',
+						type: `${PACKAGE_NAME}.heyGenTool`,
+						typeVersion: 1,
+						position: [440, 200],
+						parameters: {
+							resource: 'webhookEndpoint',
+							operation: 'create',
+							url: "={{ $fromAI('url', 'The HTTPS URL HeyGen should send events to', 'string') }}",
+							events: ['avatar_video.success'],
+							options: { entityId: 'entity-agent' },
+						},
+						credentials: { [CREDENTIAL_TYPE]: credential },
+					},
+				],
+				connections: {
+					Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+					'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+					HeyGen: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+				},
+			});
+			await n8n.activate(id);
+			const url = `${n8n.baseUrl}/webhook/${path}`;
+			await waitForWebhook(url);
+
+			const response = await axios.post(
+				url,
+				{ prompt: 'Register a HeyGen webhook for video results' },
+				{ validateStatus: () => true },
+			);
+			const [execution] = await n8n.waitForExecutions(id, 1);
+			expect({ status: response.status, error: execution.data?.resultData.error?.message }).toEqual({
+				status: 200,
+				error: undefined,
+			});
+
+			// The model was offered the HeyGen tool, described by the operation's action, with a "url" argument.
+			const [first] = llmRequests;
+			const [tool] = (first.body as { tools: Array<{ function: { name: string; description: string; parameters: Json } }> }).tools;
+			expect(tool.function.description).toMatch(/^Create a webhook endpoint/);
+			expect(tool.function.parameters).toMatchObject({ properties: { url: expect.any(Object) } });
+
+			// The tool call really ran the operation: the endpoint exists in the sandbox.
+			const [endpoint] = await waitFor('the agent\'s endpoint', () => {
+				const found = endpointsFor(sandbox, apiKey, `${receiver.url}/agent`);
+				return found.length === 1 ? found : undefined;
+			});
+			expect(endpoint).toMatchObject({ events: ['avatar_video.success'], entity_id: 'entity-agent' });
+			secretsSeen.add(endpoint.secret as string);
+			agentSecret = endpoint.secret as string;
+			// ...and its result went back to the model, which answered with it.
+			expect(llmRequests).toHaveLength(2);
+			expect(JSON.stringify(llmRequests[1].body)).toContain(endpoint.endpoint_id);
+			expect(response.data).toEqual([{ output: expect.stringContaining(endpoint.endpoint_id) }]);
+		});
+	});
+
+	describe('logs', () => {
+		const allSecrets = () => {
+			for (const endpoint of sandbox.listEndpoints(apiKey)) secretsSeen.add(endpoint.secret as string);
+			return [...secretsSeen].filter((secret) => typeof secret === 'string' && secret.startsWith('whsec_'));
+		};
+		const eventLog = () => {
+			const folder = join(n8n.userFolder, '.n8n');
+			return fs
+				.readdirSync(folder)
+				.filter((file) => file.startsWith('n8nEventLog'))
+				.map((file) => fs.readFileSync(join(folder, file), 'utf8'))
+				.join('\n');
+		};
+
+		it('n8n\'s log (debug level) holds neither the API key nor any endpoint secret', () => {
+			const secrets = allSecrets();
+			expect(secrets.length).toBeGreaterThan(30);
+			const log = n8n.logs();
+			expect(log).toMatch(/debug/);
+			expect(log).toContain('n8n-nodes-heygen');
+			expect(log).not.toContain(apiKey);
+			expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
+		});
+
+		it('n8n\'s event log holds neither the API key nor the secret of any endpoint created outside the agent run', () => {
+			const log = eventLog();
+			expect(log).toContain('n8n.workflow.success');
+			expect(log).not.toContain(apiKey);
+			expect(agentSecret).toMatch(/^whsec_/);
+			const secrets = allSecrets().filter((secret) => secret !== agentSecret);
+			expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
+		});
+
+		// As an AI tool the node withholds signing secrets: n8n hands tool output to the model and
+		// its event bus logs the model's messages ("n8n.ai.llm.generated").
+		it('n8n\'s event log holds no secret at all, including the one an AI agent\'s Create made', () => {
+			const log = eventLog();
+			expect(log).toContain('Withheld: signing secrets are not given to AI agents');
+			expect(log).not.toContain(agentSecret);
+		});
+	});
+});
