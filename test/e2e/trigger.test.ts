@@ -99,6 +99,7 @@ describe('HeyGen Trigger in n8n', () => {
 
 		it('rejects forged, unsigned, altered, stale and malformed deliveries without an execution', async () => {
 			const before = (await n8n.executions(workflow.id)).length;
+			const apiCallsBefore = sandbox.calls().length;
 			const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: 'v-forged' } });
 
 			const forged = await deliver(workflow.url, { body, secret: 'whsec_not_the_secret' });
@@ -122,6 +123,8 @@ describe('HeyGen Trigger in n8n', () => {
 
 			const noType = await deliver(workflow.url, { body: JSON.stringify({ event_data: {} }), secret });
 			expect(noType.status).toBe(400);
+			// Rejections stay cheap: not one call to HeyGen.
+			expect(sandbox.calls()).toHaveLength(apiCallsBefore);
 
 			// A genuine delivery after them: once it has run, the earlier ones would have too.
 			const genuine = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-e2e' });
