@@ -48,7 +48,11 @@ JSON
     # Native modules must build against Node 24's headers, not the machine's Node 20.
     export npm_config_nodedir="$NODE24_DIR"
     npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
-    npm rebuild sqlite3 --loglevel=error >&2
+    # Under `npm run`, npm exports the project's ignore-scripts=true to this shell: override it,
+    # or the rebuild silently does nothing.
+    npm_config_ignore_scripts=false npm rebuild sqlite3 --ignore-scripts=false --loglevel=error >&2
+    # Fail here, not later as "SQLite package has not been found" inside n8n's start-up.
+    node -e "require('sqlite3')" || { log "sqlite3 did not build"; exit 1; }
   )
   mv "$tmp" "$N8N_DIR"
   touch "$N8N_DIR/.ready"
