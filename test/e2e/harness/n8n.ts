@@ -5,7 +5,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-import { env } from './paths';
+import { env, N8N_VERSION } from './paths';
 import { installIntoUserFolder } from './prepare';
 
 /**
@@ -178,6 +178,8 @@ export class N8nInstance {
 				N8N_LOG_LEVEL: 'debug',
 				N8N_LOG_OUTPUT: 'console',
 				DB_TYPE: 'sqlite',
+				// n8n 1.x installed without install scripts lacks isolated-vm's native part.
+				...(N8N_VERSION.startsWith('1.') ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 				...this.extraEnv,
 			},
 		});
@@ -215,14 +217,28 @@ export class N8nInstance {
 			'workflow:activate', 'workflow:deactivate', 'execution:read', 'execution:list', 'execution:delete',
 			'credential:create', 'credential:delete', 'credential:list', 'credential:update',
 		];
-		const key = await this.rest.post('/api-keys', { label: `harness ${Date.now()}`, scopes, expiresAt: null });
+		// n8n versions differ in which scopes exist: ask for the ones this one offers.
+		const offered = await this.rest.get('/api-keys/scopes').then(
+			(answer) => answer.data.data as string[],
+			() => scopes,
+		);
+		const key = await this.rest.post('/api-keys', {
+			label: `harness ${Date.now()}`,
+			scopes: scopes.filter((scope) => offered.includes(scope)),
+			expiresAt: null,
+		});
 		this.apiKey = key.data.data.rawApiKey;
 	}
 
 	private async login(): Promise<void> {
-		const response = await axios.post(`${this.baseUrl}/rest/login`, {
-			emailOrLdapLoginId: OWNER.email,
-			password: OWNER.password,
+		// Right after a restart n8n 1.x may answer 404 until its routes are up: retry.
+		const response = await waitFor('the owner to log in', async () => {
+			const answer = await axios.post(
+				`${this.baseUrl}/rest/login`,
+				{ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
+				{ validateStatus: () => true },
+			);
+			return answer.status === 200 ? answer : undefined;
 		});
 		this.cookie = (response.headers['set-cookie'] ?? []).map((c: string) => c.split(';')[0]).join('; ');
 	}
@@ -253,9 +269,10 @@ export class N8nInstance {
 		if (!process.env.HEYGEN_E2E_KEEP) fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
+	/** Through the editor's REST API: n8n 1.x's public API demands extra fields of every credential. */
 	async createCredential(data: { apiKey: string; baseUrl: string }, name = 'HeyGen (sandbox)') {
-		const response = await this.api.post('/credentials', { name, type: CREDENTIAL_TYPE, data });
-		return { id: String(response.data.id), name };
+		const response = await this.rest.post('/credentials', { name, type: CREDENTIAL_TYPE, data });
+		return { id: String(response.data.data.id), name };
 	}
 
 	/** n8n's own "Test" button for a credential (`POST /rest/credentials/test`). */
@@ -269,11 +286,15 @@ export class N8nInstance {
 	}
 
 	async createWorkflow(workflow: WorkflowInput): Promise<{ id: string }> {
-		const response = await this.api.post('/workflows', {
-			connections: {},
-			settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all', executionOrder: 'v1' },
-			...workflow,
-		});
+		const response = await this.api
+			.post('/workflows', {
+				connections: {},
+				settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all', executionOrder: 'v1' },
+				...workflow,
+			})
+			.catch((error) => {
+				throw new Error(`n8n refused workflow "${workflow.name}": ${JSON.stringify(error.response?.data)}`);
+			});
 		return { id: String(response.data.id) };
 	}
 
