@@ -194,13 +194,16 @@ export class HeyGenTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		if (req.rawBody === undefined) await req.readRawBody();
 		const rawBody: Buffer = req.rawBody ?? Buffer.alloc(0);
+		const signatureHeader = readHeader(req.headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
+		const timestampHeader = readHeader(req.headers, TIMESTAMP_HEADER);
+		const eventId = readHeader(req.headers, EVENT_ID_HEADER);
 
 		// 1-2. Nothing else is looked at before the signature and timestamp hold.
 		const check = verifySignature({
 			rawBody,
 			secret: staticData.secret,
-			signature: readHeader(req.headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER),
-			timestamp: readHeader(req.headers, TIMESTAMP_HEADER),
+			signature: signatureHeader,
+			timestamp: timestampHeader,
 			toleranceSeconds: options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS,
 		});
 		if (!check.valid) return reject(401, check.reason, check.message);
@@ -212,7 +215,6 @@ export class HeyGenTrigger implements INodeType {
 		}
 
 		// 4.
-		const eventId = readHeader(req.headers, EVENT_ID_HEADER);
 		if (options.ignoreDuplicates !== false) {
 			staticData.accepted ??= {};
 			const scope = `${this.getWorkflow().id}:${this.getNode().name}:${this.getMode()}`;
@@ -228,7 +230,6 @@ export class HeyGenTrigger implements INodeType {
 		if (callbackId && String(delivery.event_data?.callback_id ?? '') !== callbackId) return ignore('callback_id');
 
 		// 6.
-		const timestampHeader = readHeader(req.headers, TIMESTAMP_HEADER);
 		const json: IDataObject =
 			options.output === 'raw'
 				? {
@@ -236,7 +237,7 @@ export class HeyGenTrigger implements INodeType {
 						headers: {
 							'heygen-event-id': eventId ?? null,
 							'heygen-timestamp': timestampHeader ?? null,
-							'heygen-signature': readHeader(req.headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER) ?? null,
+							'heygen-signature': signatureHeader ?? null,
 						},
 					}
 				: simplifyDelivery(delivery, {
