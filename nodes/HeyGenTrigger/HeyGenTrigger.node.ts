@@ -18,7 +18,9 @@ import {
 	type RegisteredEndpoint,
 } from '../HeyGen/shared/endpointLifecycle';
 import { getEventTypes } from '../HeyGen/shared/loadOptions';
-import { claimDelivery, deliveryKeys, type AcceptedDeliveries } from '../HeyGen/shared/replayGuard';
+import { answerOnceRecorded } from './answerOnceRecorded';
+import { deliveryKeys, ReplayRecords, type PersistedRecord } from './replayRecord';
+import { sealLegacySecret, secretKeeper, signingSecret } from './signingSecret';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	EVENT_ID_HEADER,
@@ -39,7 +41,17 @@ interface TriggerOptions {
 }
 
 interface TriggerStaticData extends RegisteredEndpoint {
-	accepted?: AcceptedDeliveries;
+	replay?: PersistedRecord;
+	/** Version 0.1's record; dropped on the next write. */
+	accepted?: IDataObject;
+}
+
+/** This process's copy of every trigger's replay record. */
+const records = new ReplayRecords();
+
+/** One record per trigger node and mode: test listeners keep theirs apart from production. */
+function recordScope(context: IHookFunctions | IWebhookFunctions): string {
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().name}:${context.getMode()}`;
 }
 
 function desiredEndpoint(this: IHookFunctions): DesiredEndpoint {
@@ -72,9 +84,11 @@ export class HeyGenTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
+				// n8n answers once it has recorded the execution (n8n 2.x; 1.x answers first).
 				responseMode: 'onReceived',
-				// HeyGen only needs a quick 2xx; without this n8n answers with a literal "firstEntryJson".
-				responseData: 'noData',
+				// Empty, so n8n answers with the webhookResponse webhook() returns (see
+				// answerOnceRecorded.ts); without it n8n answers with a literal "firstEntryJson".
+				responseData: '',
 				path: 'webhook',
 			},
 		],
@@ -163,17 +177,24 @@ export class HeyGenTrigger implements INodeType {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const registered = this.getWorkflowStaticData('node') as RegisteredEndpoint;
-				return await checkEndpointExists.call(this, registered, desiredEndpoint.call(this));
+				const keeper = await secretKeeper.call(this);
+				return await checkEndpointExists.call(this, registered, desiredEndpoint.call(this), keeper);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const registered = this.getWorkflowStaticData('node') as RegisteredEndpoint;
-				await createWebhookEndpoint.call(this, registered, desiredEndpoint.call(this));
+				const registered = this.getWorkflowStaticData('node') as TriggerStaticData;
+				const keeper = await secretKeeper.call(this);
+				await createWebhookEndpoint.call(this, registered, desiredEndpoint.call(this), keeper);
+				// A new endpoint has a new secret: nothing accepted under the old one applies.
+				delete registered.replay;
+				records.forget(recordScope(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 				await deleteWebhookEndpoint.call(this, staticData, this.getNodeWebhookUrl('default') as string);
+				delete staticData.replay;
 				delete staticData.accepted;
+				records.forget(recordScope(this));
 				return true;
 			},
 		},
@@ -186,12 +207,10 @@ export class HeyGenTrigger implements INodeType {
 			res.status(status).json({ error, message });
 			return { noWebhookResponse: true };
 		};
-		const ignore = (reason: string): IWebhookResponseData => ({
-			webhookResponse: { received: true, ignored: reason },
-		});
 
 		const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const scope = recordScope(this);
 		if (req.rawBody === undefined) await req.readRawBody();
 		const rawBody: Buffer = req.rawBody ?? Buffer.alloc(0);
 		const signatureHeader = readHeader(req.headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
@@ -199,14 +218,25 @@ export class HeyGenTrigger implements INodeType {
 		const eventId = readHeader(req.headers, EVENT_ID_HEADER);
 
 		// 1-2. Nothing else is looked at before the signature and timestamp hold.
+		const secret = await signingSecret.call(this, staticData, scope);
+		if (secret.state === 'unopenable') {
+			// A 5xx makes HeyGen retry for 24 h, time to re-activate; a 401 would drop the events.
+			this.logger.error(
+				`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
+					'cannot open its signing secret: the API key of its credential changed since the workflow was activated. ' +
+					'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
+			);
+			return reject(503, 'secret_unavailable', 'This trigger cannot verify deliveries until its workflow is activated again');
+		}
 		const check = verifySignature({
 			rawBody,
-			secret: staticData.secret,
+			secret: secret.state === 'open' ? secret.secret : undefined,
 			signature: signatureHeader,
 			timestamp: timestampHeader,
 			toleranceSeconds: options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS,
 		});
 		if (!check.valid) return reject(401, check.reason, check.message);
+		await sealLegacySecret.call(this, staticData);
 
 		// 3.
 		const delivery = parseDelivery(rawBody);
@@ -214,22 +244,35 @@ export class HeyGenTrigger implements INodeType {
 			return reject(400, 'invalid_body', 'The body must be a JSON object with an event_type');
 		}
 
-		// 4.
-		if (options.ignoreDuplicates !== false) {
-			staticData.accepted ??= {};
-			const scope = `${this.getWorkflow().id}:${this.getNode().name}:${this.getMode()}`;
-			if (!claimDelivery(scope, staticData.accepted, deliveryKeys(eventId, rawBody))) {
-				return ignore('duplicate');
-			}
-		}
+		// 4. The record in static data may lack keys another request overwrote: this process's
+		// copy puts them back with every write (see replayRecord.ts).
+		const now = Math.floor(Date.now() / 1000);
+		const record = records.get(scope);
+		const stale = record.absorb(staticData.replay, now);
+		// Version 0.1's record used other digests; dropped once. (Deleting through n8n's static-data
+		// proxy marks it changed even when the key is absent, hence the check.)
+		if (staticData.accepted !== undefined) delete staticData.accepted;
+		const persist = () => {
+			staticData.replay = record.toPersisted();
+		};
+		const answerWithoutExecution = (ignored: string): IWebhookResponseData => {
+			if (stale) persist();
+			return { webhookResponse: { received: true, ignored } };
+		};
+		const keys = deliveryKeys(eventId, rawBody);
+		if (options.ignoreDuplicates !== false && record.isDuplicate(keys)) return answerWithoutExecution('duplicate');
 
 		// 5. HeyGen already filters by the registered events; this guards an endpoint edited elsewhere.
 		const events = this.getNodeParameter('events', []) as string[];
-		if (events.length > 0 && !events.includes(delivery.event_type)) return ignore('event_type');
+		if (events.length > 0 && !events.includes(delivery.event_type)) return answerWithoutExecution('event_type');
 		const callbackId = options.callbackId?.trim();
-		if (callbackId && String(delivery.event_data?.callback_id ?? '') !== callbackId) return ignore('callback_id');
+		if (callbackId && String(delivery.event_data?.callback_id ?? '') !== callbackId) {
+			return answerWithoutExecution('callback_id');
+		}
 
 		// 6.
+		record.claim(keys, now);
+		persist();
 		const json: IDataObject =
 			options.output === 'raw'
 				? {
@@ -244,9 +287,6 @@ export class HeyGenTrigger implements INodeType {
 						eventId,
 						timestamp: timestampHeader === undefined ? undefined : parseTimestamp(timestampHeader),
 					});
-		// Answer now, before n8n starts the execution: n8n saves static data (the replay guard's
-		// record) when the response goes out, and starting an execution first would lose the change.
-		res.status(200).json({ received: true });
-		return { noWebhookResponse: true, workflowData: [[{ json }]] };
+		return answerOnceRecorded({ workflowData: [[{ json }]] }, persist);
 	}
 }

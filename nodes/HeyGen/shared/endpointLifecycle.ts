@@ -20,9 +20,18 @@ import {
 /** What the trigger keeps in its node static data. */
 export interface RegisteredEndpoint extends IDataObject {
 	endpointId?: string;
+	/** The signing secret, sealed (see nodes/HeyGenTrigger/sealedSecret.ts): static data is readable through n8n's API. */
+	sealedSecret?: string;
+	/** Versions before 0.2 kept the secret in plain text; read once, then sealed. */
 	secret?: string;
 	url?: string;
 	entityId?: string;
+}
+
+/** How the lifecycle keeps a secret: sealed under the credential, and whether a stored one opens. */
+export interface SecretKeeper {
+	seal(secret: string): string;
+	opens(registered: RegisteredEndpoint): boolean;
 }
 
 export interface DesiredEndpoint {
@@ -39,6 +48,7 @@ function sameEvents(a: string[] | null | undefined, b: string[] | null): boolean
 
 function forget(registered: RegisteredEndpoint): void {
 	delete registered.endpointId;
+	delete registered.sealedSecret;
 	delete registered.secret;
 	delete registered.url;
 	delete registered.entityId;
@@ -79,12 +89,14 @@ export async function checkEndpointExists(
 	this: IHookFunctions,
 	registered: RegisteredEndpoint,
 	desired: DesiredEndpoint,
+	keeper: SecretKeeper,
 ): Promise<boolean> {
 	const endpoints = await listEndpoints.call(this);
 
-	// Without its secret a stored endpoint is no use: it is then adopted like any orphan.
+	// Without a secret it can open (none stored, or the API key changed since it was sealed) a
+	// stored endpoint is no use: it is then adopted like any orphan, by rotating its secret.
 	let mine =
-		registered.endpointId && registered.secret
+		registered.endpointId && keeper.opens(registered)
 			? endpoints.find((endpoint) => endpoint.endpoint_id === registered.endpointId)
 			: undefined;
 	if (!mine) forget(registered);
@@ -108,7 +120,7 @@ export async function checkEndpointExists(
 			const rotated = await rotateEndpointSecret.call(this, orphan.endpoint_id, randomUUID());
 			Object.assign(registered, {
 				endpointId: orphan.endpoint_id,
-				secret: rotated.secret,
+				sealedSecret: keeper.seal(rotated.secret),
 				url: orphan.url,
 				entityId: desired.entityId,
 			});
@@ -139,6 +151,7 @@ export async function createWebhookEndpoint(
 	this: IHookFunctions,
 	registered: RegisteredEndpoint,
 	desired: DesiredEndpoint,
+	keeper: SecretKeeper,
 ): Promise<void> {
 	let endpoint: WebhookEndpoint;
 	try {
@@ -160,9 +173,10 @@ export async function createWebhookEndpoint(
 			'HeyGen created the webhook endpoint but did not return its id and signing secret',
 		);
 	}
+	delete registered.secret;
 	Object.assign(registered, {
 		endpointId: endpoint.endpoint_id,
-		secret: endpoint.secret,
+		sealedSecret: keeper.seal(endpoint.secret),
 		url: desired.url,
 		entityId: desired.entityId,
 	});

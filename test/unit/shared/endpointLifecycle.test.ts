@@ -12,6 +12,7 @@ import {
 	urlRequirementHint,
 	type DesiredEndpoint,
 	type RegisteredEndpoint,
+	type SecretKeeper,
 } from '../../../nodes/HeyGen/shared/endpointLifecycle';
 import { HeyGenApiError } from '../../../nodes/HeyGen/shared/transport';
 import { HeyGenSandbox } from '../../sandbox/server';
@@ -135,6 +136,12 @@ const desiredFor = (url: string, events: string[] | null = ['avatar_video.succes
 	entityId,
 });
 
+/** Seals as-is, so tests compare with the sandbox's secret; the trigger's keeper encrypts. */
+const keeper: SecretKeeper = { seal: (secret) => secret, opens: (registered) => Boolean(registered.sealedSecret) };
+const checkExists = (context: IHookFunctions, registered: RegisteredEndpoint, desired: DesiredEndpoint) =>
+	checkEndpointExists.call(context, registered, desired, keeper);
+const create = (context: IHookFunctions, registered: RegisteredEndpoint, desired: DesiredEndpoint) =>
+	createWebhookEndpoint.call(context, registered, desired, keeper);
 const endpointsOn = (url: string) => sandbox.listEndpoints().filter((endpoint) => endpoint.url === url);
 const mutatingCalls = () => sandbox.calls().filter((call) => call.method !== 'GET');
 
@@ -142,18 +149,18 @@ describe('createWebhookEndpoint', () => {
 	it('registers one endpoint with url, events and entity_id, and stores its id and secret', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url, ['avatar_video.success'], 'ent_42'));
+		await create(hookContext(), registered, desiredFor(url, ['avatar_video.success'], 'ent_42'));
 
 		const endpoints = sandbox.listEndpoints();
 		expect(endpoints).toHaveLength(1);
 		expect(endpoints[0]).toMatchObject({ url, events: ['avatar_video.success'], entity_id: 'ent_42', status: 'enabled' });
 		expect(registered).toEqual({
 			endpointId: endpoints[0].endpoint_id,
-			secret: endpoints[0].secret,
+			sealedSecret: endpoints[0].secret,
 			url,
 			entityId: 'ent_42',
 		});
-		expect(registered.secret).toMatch(/^whsec_/);
+		expect(registered.sealedSecret).toMatch(/^whsec_/);
 		// The sandbox probed the receiver, and the create carried an Idempotency-Key.
 		expect(sandbox.probes()).toEqual([expect.objectContaining({ ok: true, status: 204 })]);
 		const [post] = sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' });
@@ -163,7 +170,7 @@ describe('createWebhookEndpoint', () => {
 
 	it('registers events: null (all events) and no entity_id when none is chosen', async () => {
 		const url = hookUrl();
-		await createWebhookEndpoint.call(hookContext(), {}, desiredFor(url, null));
+		await create(hookContext(), {}, desiredFor(url, null));
 		expect(sandbox.listEndpoints()).toEqual([expect.objectContaining({ url, events: null, entity_id: null })]);
 		expect(sandbox.calls({ method: 'POST' })[0].body).toEqual({ url, events: null });
 	});
@@ -171,7 +178,7 @@ describe('createWebhookEndpoint', () => {
 	it('explains a refused URL (receiver not answering OPTIONS): HTTPS, OPTIONS, N8N_WEBHOOK_URL', async () => {
 		const url = hookUrl(refusing);
 		const registered: RegisteredEndpoint = {};
-		const error = await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url)).then(
+		const error = await create(hookContext(), registered, desiredFor(url)).then(
 			() => undefined,
 			(caught: unknown) => caught as HeyGenApiError,
 		);
@@ -194,11 +201,11 @@ describe('createWebhookEndpoint', () => {
 		sandbox.injectFault({ method: 'POST', path: '/v3/webhooks/endpoints', mode: 'status', status: 500, count: 1 });
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 
 		expect(sandbox.listEndpoints()).toHaveLength(1);
 		expect(registered.endpointId).toBe(sandbox.listEndpoints()[0].endpoint_id);
-		expect(registered.secret).toBe(sandbox.listEndpoints()[0].secret);
+		expect(registered.sealedSecret).toBe(sandbox.listEndpoints()[0].secret);
 		const posts = sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' });
 		expect(posts.map((call) => call.status)).toEqual([500, 200]);
 		// The sandbox records no key for a faulted call (the fault fires first): look at what was sent.
@@ -214,8 +221,8 @@ describe('createWebhookEndpoint', () => {
 	it('a fresh call uses a fresh Idempotency-Key (n8n retrying activation creates anew)', async () => {
 		const first = hookUrl();
 		const second = hookUrl();
-		await createWebhookEndpoint.call(hookContext(), {}, desiredFor(first));
-		await createWebhookEndpoint.call(hookContext(), {}, desiredFor(second));
+		await create(hookContext(), {}, desiredFor(first));
+		await create(hookContext(), {}, desiredFor(second));
 		const keys = sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' }).map((call) => call.idempotency_key);
 		expect(new Set(keys).size).toBe(2);
 		expect(sandbox.listEndpoints()).toHaveLength(2);
@@ -227,11 +234,11 @@ describe('checkEndpointExists', () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
 		const desired = desiredFor(url);
-		await createWebhookEndpoint.call(hookContext(), registered, desired);
+		await create(hookContext(), registered, desired);
 		const before = { ...registered };
 		const mutationsBefore = mutatingCalls().length;
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desired)).toBe(true);
+		expect(await checkExists(hookContext(), registered, desired)).toBe(true);
 		expect(registered).toEqual(before);
 		expect(mutatingCalls()).toHaveLength(mutationsBefore);
 		expect(sandbox.listEndpoints()).toHaveLength(1);
@@ -240,9 +247,9 @@ describe('checkEndpointExists', () => {
 	it('is true after a restart (static data saved as JSON and loaded again)', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		const reloaded = JSON.parse(JSON.stringify(registered)) as RegisteredEndpoint;
-		expect(await checkEndpointExists.call(hookContext(), reloaded, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), reloaded, desiredFor(url))).toBe(true);
 		expect(reloaded).toEqual(registered);
 	});
 
@@ -251,13 +258,13 @@ describe('checkEndpointExists', () => {
 		const original = await apiCreate(url, ['avatar_video.success', 'avatar_video.fail']);
 		const registered: RegisteredEndpoint = {};
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
 
 		const [endpoint] = sandbox.listEndpoints();
 		expect(sandbox.listEndpoints()).toHaveLength(1);
 		expect(endpoint.endpoint_id).toBe(original.endpoint_id);
 		expect(endpoint.secret).not.toBe(original.secret); // rotated: the old one is dead
-		expect(registered).toEqual({ endpointId: original.endpoint_id, secret: endpoint.secret, url, entityId: undefined });
+		expect(registered).toEqual({ endpointId: original.endpoint_id, sealedSecret: endpoint.secret, url, entityId: undefined });
 		const rotations = sandbox.calls({ method: 'POST', path: `/v3/webhooks/endpoints/${original.endpoint_id}/rotate-secret` });
 		expect(rotations).toHaveLength(1);
 		expect(rotations[0].idempotency_key).toEqual(expect.any(String));
@@ -266,7 +273,7 @@ describe('checkEndpointExists', () => {
 	it('with empty static data and nothing on its URL, is false and changes nothing', async () => {
 		await apiCreate(hookUrl());
 		const registered: RegisteredEndpoint = {};
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(hookUrl()))).toBe(false);
+		expect(await checkExists(hookContext(), registered, desiredFor(hookUrl()))).toBe(false);
 		expect(registered).toEqual({});
 		expect(sandbox.listEndpoints()).toHaveLength(1);
 	});
@@ -275,11 +282,11 @@ describe('checkEndpointExists', () => {
 		for (let i = 0; i < 25; i++) await apiCreate(hookUrl(), null);
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		const others = sandbox.listEndpoints().filter((endpoint) => endpoint.url !== url);
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
-		expect(await checkEndpointExists.call(hookContext(), {}, desiredFor(url))).toBe(true); // adoption path too
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), {}, desiredFor(url))).toBe(true); // adoption path too
 		expect(sandbox.listEndpoints()).toHaveLength(26);
 		expect(sandbox.listEndpoints().filter((endpoint) => endpoint.url !== url)).toEqual(others);
 	});
@@ -290,7 +297,7 @@ describe('checkEndpointExists', () => {
 		const created = await apiCreate(url, ['avatar_video.success', 'avatar_video.fail']); // 106th: on page 2
 		const registered: RegisteredEndpoint = {};
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
 		expect(registered.endpointId).toBe(created.endpoint_id);
 		const lists = sandbox.calls({ method: 'GET', path: '/v3/webhooks/endpoints' });
 		expect(lists.length).toBeGreaterThanOrEqual(2);
@@ -302,50 +309,50 @@ describe('checkEndpointExists', () => {
 	it('brings changed events in line with a PATCH that replaces the list', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url, ['avatar_video.success', 'avatar_video.fail']));
+		await create(hookContext(), registered, desiredFor(url, ['avatar_video.success', 'avatar_video.fail']));
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url, ['video_translate.success']))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url, ['video_translate.success']))).toBe(true);
 		expect(sandbox.listEndpoints()[0].events).toEqual(['video_translate.success']);
 		const patches = sandbox.calls({ method: 'PATCH' });
 		expect(patches).toHaveLength(1);
 		expect(patches[0].body).toEqual({ events: ['video_translate.success'] });
 
 		// To "all events" (null) and back.
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url, null))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url, null))).toBe(true);
 		expect(sandbox.listEndpoints()[0].events).toBeNull();
 		expect(sandbox.calls({ method: 'PATCH' })[1].body).toEqual({ events: null });
 		// The secret did not change through any of this.
-		expect(registered.secret).toBe(sandbox.listEndpoints()[0].secret);
+		expect(registered.sealedSecret).toBe(sandbox.listEndpoints()[0].secret);
 	});
 
 	it('does not PATCH when only the order of events differs', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url, ['avatar_video.success', 'avatar_video.fail']));
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url, ['avatar_video.fail', 'avatar_video.success']))).toBe(true);
+		await create(hookContext(), registered, desiredFor(url, ['avatar_video.success', 'avatar_video.fail']));
+		expect(await checkExists(hookContext(), registered, desiredFor(url, ['avatar_video.fail', 'avatar_video.success']))).toBe(true);
 		expect(sandbox.calls({ method: 'PATCH' })).toHaveLength(0);
 	});
 
 	it('moves its endpoint to a new URL (N8N_WEBHOOK_URL changed) with a PATCH, keeping the secret', async () => {
 		const oldUrl = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(oldUrl));
-		const secret = registered.secret;
+		await create(hookContext(), registered, desiredFor(oldUrl));
+		const secret = registered.sealedSecret;
 		const newUrl = hookUrl();
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(newUrl))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(newUrl))).toBe(true);
 		expect(sandbox.listEndpoints()).toEqual([expect.objectContaining({ url: newUrl, secret })]);
-		expect(registered).toMatchObject({ url: newUrl, secret });
+		expect(registered).toMatchObject({ url: newUrl, sealedSecret: secret });
 		expect(sandbox.calls({ method: 'PATCH' })[0].body).toEqual({ url: newUrl });
 	});
 
 	it('forgets an endpoint deleted behind its back and answers false', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		await apiDelete(registered.endpointId!);
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(false);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(false);
 		expect(registered).toEqual({});
 		expect(sandbox.listEndpoints()).toHaveLength(0);
 	});
@@ -353,12 +360,12 @@ describe('checkEndpointExists', () => {
 	it('leaves exactly one of two endpoints on the same URL (the stored one)', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		await apiCreate(url, ['avatar_video.success', 'avatar_video.fail']);
 		expect(endpointsOn(url)).toHaveLength(2);
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
-		expect(endpointsOn(url)).toEqual([expect.objectContaining({ endpoint_id: registered.endpointId, secret: registered.secret })]);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(endpointsOn(url)).toEqual([expect.objectContaining({ endpoint_id: registered.endpointId, secret: registered.sealedSecret })]);
 	});
 
 	it('leaves exactly one of two endpoints on the same URL when nothing is stored (adopt one, delete the other)', async () => {
@@ -367,34 +374,49 @@ describe('checkEndpointExists', () => {
 		await apiCreate(url);
 		const registered: RegisteredEndpoint = {};
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
 		const left = endpointsOn(url);
 		expect(left).toHaveLength(1);
-		expect(registered).toMatchObject({ endpointId: left[0].endpoint_id, secret: left[0].secret });
+		expect(registered).toMatchObject({ endpointId: left[0].endpoint_id, sealedSecret: left[0].secret });
+	});
+
+	it('re-adopts by rotating when the stored secret no longer opens (the API key changed)', async () => {
+		const url = hookUrl();
+		const registered: RegisteredEndpoint = {};
+		await create(hookContext(), registered, desiredFor(url));
+		const id = registered.endpointId;
+		const before = sandbox.listEndpoints()[0].secret;
+		const changedKey: SecretKeeper = { seal: (secret) => `new:${secret}`, opens: (stored) => String(stored.sealedSecret).startsWith('new:') };
+
+		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url), changedKey)).toBe(true);
+		const after = sandbox.listEndpoints()[0].secret;
+		expect(after).not.toBe(before);
+		expect(registered).toMatchObject({ endpointId: id, sealedSecret: `new:${after}` });
+		expect(endpointsOn(url)).toHaveLength(1);
 	});
 
 	it('re-adopts when the id is stored but the secret is lost', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		const id = registered.endpointId;
-		delete registered.secret;
+		delete registered.sealedSecret;
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
 		expect(registered.endpointId).toBe(id);
-		expect(registered.secret).toBe(sandbox.listEndpoints()[0].secret);
+		expect(registered.sealedSecret).toBe(sandbox.listEndpoints()[0].secret);
 	});
 
 	it('replaces its endpoint when the entity changed (entity_id cannot be PATCHed)', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url, null, 'ent_a'));
+		await create(hookContext(), registered, desiredFor(url, null, 'ent_a'));
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url, null, 'ent_b'))).toBe(false);
+		expect(await checkExists(hookContext(), registered, desiredFor(url, null, 'ent_b'))).toBe(false);
 		expect(registered).toEqual({});
 		expect(sandbox.listEndpoints()).toHaveLength(0);
 		// n8n then calls create().
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url, null, 'ent_b'));
+		await create(hookContext(), registered, desiredFor(url, null, 'ent_b'));
 		expect(sandbox.listEndpoints()).toEqual([expect.objectContaining({ url, entity_id: 'ent_b' })]);
 	});
 
@@ -402,7 +424,7 @@ describe('checkEndpointExists', () => {
 		const url = hookUrl();
 		await apiCreate(url, null, 'ent_other');
 		const registered: RegisteredEndpoint = {};
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url, null, 'ent_mine'))).toBe(false);
+		expect(await checkExists(hookContext(), registered, desiredFor(url, null, 'ent_mine'))).toBe(false);
 		expect(registered).toEqual({});
 		expect(endpointsOn(url)).toHaveLength(0);
 	});
@@ -412,11 +434,11 @@ describe('checkEndpointExists', () => {
 		const context = hookContext();
 		for (let round = 0; round < 3; round++) {
 			const registered: RegisteredEndpoint = {}; // test mode: static data starts empty every time
-			if (!(await checkEndpointExists.call(context, registered, desiredFor(url)))) {
-				await createWebhookEndpoint.call(context, registered, desiredFor(url));
+			if (!(await checkExists(context, registered, desiredFor(url)))) {
+				await create(context, registered, desiredFor(url));
 			}
 			expect(endpointsOn(url)).toHaveLength(1);
-			expect(registered.secret).toBe(endpointsOn(url)[0].secret);
+			expect(registered.sealedSecret).toBe(endpointsOn(url)[0].secret);
 		}
 		expect(sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' })).toHaveLength(1);
 	});
@@ -428,16 +450,16 @@ describe('checkEndpointExists when the list does not show entity_id (undocumente
 	it('keeps its own entity-scoped endpoint, known from static data', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(blind(), registered, desiredFor(url, null, 'ent_1'));
-		expect(await checkEndpointExists.call(blind(), registered, desiredFor(url, null, 'ent_1'))).toBe(true);
+		await create(blind(), registered, desiredFor(url, null, 'ent_1'));
+		expect(await checkExists(blind(), registered, desiredFor(url, null, 'ent_1'))).toBe(true);
 		expect(mutatingCalls().filter((call) => call.method !== 'POST' || call.path !== '/v3/webhooks/endpoints')).toHaveLength(0);
 	});
 
 	it('replaces its endpoint when the entity changed', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(blind(), registered, desiredFor(url, null, 'ent_1'));
-		expect(await checkEndpointExists.call(blind(), registered, desiredFor(url, null, 'ent_2'))).toBe(false);
+		await create(blind(), registered, desiredFor(url, null, 'ent_1'));
+		expect(await checkExists(blind(), registered, desiredFor(url, null, 'ent_2'))).toBe(false);
 		expect(sandbox.listEndpoints()).toHaveLength(0);
 	});
 
@@ -445,19 +467,19 @@ describe('checkEndpointExists when the list does not show entity_id (undocumente
 		const url = hookUrl();
 		await apiCreate(url, null, 'ent_1');
 		const registered: RegisteredEndpoint = {};
-		expect(await checkEndpointExists.call(blind(), registered, desiredFor(url, null, 'ent_1'))).toBe(false);
+		expect(await checkExists(blind(), registered, desiredFor(url, null, 'ent_1'))).toBe(false);
 		expect(endpointsOn(url)).toHaveLength(0);
-		await createWebhookEndpoint.call(blind(), registered, desiredFor(url, null, 'ent_1'));
-		expect(endpointsOn(url)).toEqual([expect.objectContaining({ entity_id: 'ent_1', secret: registered.secret })]);
+		await create(blind(), registered, desiredFor(url, null, 'ent_1'));
+		expect(endpointsOn(url)).toEqual([expect.objectContaining({ entity_id: 'ent_1', secret: registered.sealedSecret })]);
 	});
 
 	it('with lost static data and no entity wanted, adopts the endpoint on its URL', async () => {
 		const url = hookUrl();
 		const created = await apiCreate(url, null);
 		const registered: RegisteredEndpoint = {};
-		expect(await checkEndpointExists.call(blind(), registered, desiredFor(url, null))).toBe(true);
+		expect(await checkExists(blind(), registered, desiredFor(url, null))).toBe(true);
 		expect(registered.endpointId).toBe(created.endpoint_id);
-		expect(registered.secret).toBe(endpointsOn(url)[0].secret);
+		expect(registered.sealedSecret).toBe(endpointsOn(url)[0].secret);
 	});
 });
 
@@ -466,7 +488,7 @@ describe('deleteWebhookEndpoint', () => {
 		const url = hookUrl();
 		const other = await apiCreate(hookUrl());
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 
 		await deleteWebhookEndpoint.call(hookContext(), registered, url);
 		expect(registered).toEqual({});
@@ -476,7 +498,7 @@ describe('deleteWebhookEndpoint', () => {
 	it('succeeds when the endpoint is already gone (404)', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		const stale = { ...registered };
 		await deleteWebhookEndpoint.call(hookContext(), registered, url);
 
@@ -507,7 +529,7 @@ describe('deleteWebhookEndpoint', () => {
 	it('retries a DELETE that got a 500 and still succeeds', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		sandbox.injectFault({ method: 'DELETE', path: '/v3/webhooks/endpoints/*', status: 500, count: 1 });
 
 		await deleteWebhookEndpoint.call(hookContext(), registered, url);
@@ -518,7 +540,7 @@ describe('deleteWebhookEndpoint', () => {
 	it('rethrows errors other than 404 (and keeps what it stored)', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		const before = { ...registered };
 		sandbox.injectFault({ method: 'DELETE', path: '/v3/webhooks/endpoints/*', status: 403, count: 1 });
 
@@ -532,16 +554,16 @@ describe('errors and odd answers', () => {
 	it('a 429 on the list is retried after Retry-After', async () => {
 		const url = hookUrl();
 		const registered: RegisteredEndpoint = {};
-		await createWebhookEndpoint.call(hookContext(), registered, desiredFor(url));
+		await create(hookContext(), registered, desiredFor(url));
 		sandbox.injectFault({ method: 'GET', path: '/v3/webhooks/endpoints', status: 429, retryAfter: 0, count: 1 });
 
-		expect(await checkEndpointExists.call(hookContext(), registered, desiredFor(url))).toBe(true);
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(true);
 		expect(sandbox.calls({ method: 'GET', path: '/v3/webhooks/endpoints' }).map((call) => call.status)).toEqual([429, 200]);
 	});
 
 	it('a create rejected for another reason (401) is not dressed up with the URL hint', async () => {
 		sandbox.injectFault({ method: 'POST', path: '/v3/webhooks/endpoints', status: 401, count: 1 });
-		const error = await createWebhookEndpoint.call(hookContext(), {}, desiredFor(hookUrl())).then(
+		const error = await create(hookContext(), {}, desiredFor(hookUrl())).then(
 			() => undefined,
 			(caught: unknown) => caught as HeyGenApiError,
 		);
@@ -566,7 +588,7 @@ describe('errors and odd answers', () => {
 			},
 		} as unknown as IHookFunctions;
 		const registered: RegisteredEndpoint = {};
-		await expect(createWebhookEndpoint.call(context, registered, desiredFor('https://x'))).rejects.toThrow(
+		await expect(create(context, registered, desiredFor('https://x'))).rejects.toThrow(
 			/did not return its id and signing secret/,
 		);
 		expect(registered).toEqual({});

@@ -1,0 +1,189 @@
+import { createHash } from 'crypto';
+
+/**
+ * The record of accepted deliveries, so that one HeyGen event starts one execution. HeyGen
+ * retries an event under the same `Heygen-Event-Id`, and because it signs only the body, a
+ * captured body can be replayed under fresh headers: either key seen within HeyGen's 24 h retry
+ * horizon marks a duplicate.
+ *
+ * Two copies, because of how n8n stores static data: for every webhook request it loads the
+ * workflow's static data, and afterwards writes the whole blob back, last write wins. Concurrent
+ * requests (and, in queue mode, other webhook processes) therefore overwrite each other's keys.
+ * So each process keeps its own copy in memory (which also catches twins still in flight), folds
+ * in every persisted copy it loads, and every write carries all of it: a key lost in one write
+ * comes back with the next write of the process that knows it.
+ *
+ * Persisted as one string per hour of 8-character keys (48-bit digests in base64url), so a
+ * record of 40,000 keys is about 320 KB and closed hours are neither decoded nor re-encoded.
+ */
+
+export const REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
+/** Deliveries the record covers per 24 h; each takes two keys (body and event id). */
+export const RECORD_CAPACITY_DELIVERIES = 20_000;
+export const MAX_KEYS = 2 * RECORD_CAPACITY_DELIVERIES;
+export const KEY_LENGTH = 8;
+
+const HOUR = 3600;
+
+/** What the trigger keeps in static data: hour (Unix seconds / 3600) → concatenated keys. */
+export interface PersistedRecord {
+	v: 1;
+	hours: Record<string, string>;
+}
+
+// 48 bits of SHA-256, 6 bytes = exactly 8 base64url characters. With the record full (40,000
+// keys), a new delivery is mistaken for a duplicate with probability 2 × 40,000 / 2^48 ≈ 3e-10.
+const digest = (domain: string, value: Buffer | string) =>
+	createHash('sha256').update(domain).update(value).digest().subarray(0, 6).toString('base64url');
+
+/** The body key, plus the event-id key when HeyGen sent one. Never the raw values. */
+export function deliveryKeys(eventId: string | undefined, rawBody: Buffer): string[] {
+	const keys = [digest('body\0', rawBody)];
+	if (eventId) keys.push(digest('event\0', eventId));
+	return keys;
+}
+
+const hourOf = (seconds: number) => Math.floor(seconds / HOUR);
+/** The oldest hour that may still hold a key accepted less than 24 h ago. */
+const oldestLiveHour = (now: number) => hourOf(now - REPLAY_WINDOW_SECONDS);
+
+function isPersistedRecord(value: unknown): value is PersistedRecord {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as PersistedRecord).v === 1 &&
+		typeof (value as PersistedRecord).hours === 'object' &&
+		(value as PersistedRecord).hours !== null
+	);
+}
+
+/** One trigger's record in this process. */
+export class ScopeRecord {
+	/** hour → keys in the order they became known. */
+	private readonly hours = new Map<number, string[]>();
+	private readonly known = new Set<string>();
+	/** hour → the persisted string last folded in or written, so unchanged hours are skipped. */
+	private readonly settled = new Map<number, string>();
+	/** hour → its keys joined, until the hour changes. */
+	private readonly encoded = new Map<number, string>();
+
+	get size(): number {
+		return this.known.size;
+	}
+
+	/**
+	 * Folds a persisted copy into this one and drops what expired. Returns true when the
+	 * persisted copy lacks something this process knows, so that it should be written again.
+	 */
+	absorb(persisted: unknown, now: number): boolean {
+		this.expire(now);
+		const stored = isPersistedRecord(persisted) ? persisted.hours : {};
+		const oldest = oldestLiveHour(now);
+		for (const [hourKey, keys] of Object.entries(stored)) {
+			const hour = Number(hourKey);
+			if (!(hour >= oldest) || typeof keys !== 'string' || this.settled.get(hour) === keys) continue;
+			for (let at = 0; at + KEY_LENGTH <= keys.length; at += KEY_LENGTH) {
+				this.add(hour, keys.slice(at, at + KEY_LENGTH));
+			}
+			this.settled.set(hour, keys);
+		}
+		this.bound();
+		for (const [hour, keys] of this.hours) {
+			if ((stored[hour]?.length ?? 0) !== keys.length * KEY_LENGTH) return true;
+		}
+		return false;
+	}
+
+	isDuplicate(keys: string[]): boolean {
+		return keys.some((key) => this.known.has(key));
+	}
+
+	/** Records the keys of an accepted delivery. Synchronous, so concurrent twins cannot both win. */
+	claim(keys: string[], now: number): void {
+		this.expire(now);
+		for (const key of keys) this.add(hourOf(now), key);
+		this.bound();
+	}
+
+	/** Everything this process knows and has not expired, in the persisted form. */
+	toPersisted(): PersistedRecord {
+		const hours: Record<string, string> = {};
+		for (const [hour, keys] of this.hours) {
+			let joined = this.encoded.get(hour);
+			if (joined === undefined) {
+				joined = keys.join('');
+				this.encoded.set(hour, joined);
+			}
+			hours[hour] = joined;
+			this.settled.set(hour, joined);
+		}
+		return { v: 1, hours };
+	}
+
+	private add(hour: number, key: string): void {
+		if (key.length !== KEY_LENGTH || this.known.has(key)) return;
+		let keys = this.hours.get(hour);
+		if (!keys) {
+			keys = [];
+			this.hours.set(hour, keys);
+		}
+		keys.push(key);
+		this.known.add(key);
+		this.encoded.delete(hour);
+	}
+
+	private expire(now: number): void {
+		const oldest = oldestLiveHour(now);
+		for (const hour of [...this.hours.keys()]) {
+			if (hour < oldest) this.dropHour(hour);
+		}
+		for (const hour of [...this.settled.keys()]) {
+			if (hour < oldest) this.settled.delete(hour);
+		}
+	}
+
+	/** Past the capacity the oldest keys go first. */
+	private bound(): void {
+		let excess = this.known.size - MAX_KEYS;
+		if (excess <= 0) return;
+		for (const hour of [...this.hours.keys()].sort((a, b) => a - b)) {
+			const keys = this.hours.get(hour) as string[];
+			if (keys.length <= excess) {
+				excess -= keys.length;
+				this.dropHour(hour);
+			} else {
+				for (const key of keys.splice(0, excess)) this.known.delete(key);
+				this.encoded.delete(hour);
+				this.settled.delete(hour);
+				excess = 0;
+			}
+			if (excess <= 0) return;
+		}
+	}
+
+	private dropHour(hour: number): void {
+		for (const key of this.hours.get(hour) ?? []) this.known.delete(key);
+		this.hours.delete(hour);
+		this.encoded.delete(hour);
+		this.settled.delete(hour);
+	}
+}
+
+/** The records of every trigger this process serves, by scope (workflow, node, mode). */
+export class ReplayRecords {
+	private readonly scopes = new Map<string, ScopeRecord>();
+
+	get(scope: string): ScopeRecord {
+		let record = this.scopes.get(scope);
+		if (!record) {
+			record = new ScopeRecord();
+			this.scopes.set(scope, record);
+		}
+		return record;
+	}
+
+	/** A fresh endpoint (deactivation, a new test listener): old keys no longer apply. */
+	forget(scope: string): void {
+		this.scopes.delete(scope);
+	}
+}
