@@ -149,6 +149,13 @@ export class HeyGenSandbox implements ControlTarget {
 		return this.state.accountInfo(this.state.addAccount(apiKey));
 	}
 
+	/** Issues another key for the account of `apiKey`: same endpoints, same events. */
+	addApiKey(apiKey: string, newKey: string): AccountInfo {
+		const account = this.state.resolveAccount(apiKey);
+		account.moreApiKeys.push(newKey);
+		return this.state.accountInfo(account);
+	}
+
 	accounts(): AccountInfo[] {
 		return this.state.accounts.map((a) => this.state.accountInfo(a));
 	}

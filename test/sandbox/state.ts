@@ -24,6 +24,8 @@ export interface Account {
 	/** Used in logs instead of the key, which is never logged. */
 	name: string;
 	apiKey: string;
+	/** Keys issued later for the same account (HeyGen lets a user regenerate the key). */
+	moreApiKeys: string[];
 	user: UserProfile;
 	endpoints: Map<string, StoredEndpoint>;
 	events: StoredEvent[];
@@ -62,6 +64,7 @@ export class SandboxState {
 		const account: Account = {
 			name: `account_${n}`,
 			apiKey,
+			moreApiKeys: [],
 			user: {
 				username: `sandbox_user_${n}`,
 				email: `sandbox${n}@example.com`,
@@ -76,7 +79,7 @@ export class SandboxState {
 	}
 
 	accountByKey(apiKey: string): Account | undefined {
-		return this.accounts.find((a) => a.apiKey === apiKey);
+		return this.accounts.find((a) => a.apiKey === apiKey || a.moreApiKeys.includes(apiKey));
 	}
 
 	/** The account for a key, or the first account when no key is given. */

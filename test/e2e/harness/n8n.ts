@@ -256,6 +256,22 @@ export class N8nInstance {
 		});
 	}
 
+	/** A crash: SIGKILL, no shutdown of any kind. */
+	async kill(): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		await new Promise<void>((resolve) => {
+			child.once('exit', () => resolve());
+			child.kill('SIGKILL');
+		});
+	}
+
+	/** Starts n8n again after kill(), on the same user folder. */
+	async bootAgain(): Promise<void> {
+		await this.boot();
+		await this.login();
+	}
+
 	/** Stops and starts n8n on the same user folder (database, static data and API key survive). */
 	async restart(extraEnv: Record<string, string> = this.extraEnv): Promise<void> {
 		await this.stop();
@@ -283,6 +299,11 @@ export class N8nInstance {
 			credentials: { id, name, type: CREDENTIAL_TYPE, data },
 		});
 		return response.data.data;
+	}
+
+	/** Changes a saved credential's data, as the editor's credential dialog does. */
+	async updateCredential(id: string, data: { apiKey: string; baseUrl: string }, name = 'HeyGen (sandbox)'): Promise<void> {
+		await this.rest.patch(`/credentials/${id}`, { name, type: CREDENTIAL_TYPE, data });
 	}
 
 	async createWorkflow(workflow: WorkflowInput): Promise<{ id: string }> {
@@ -319,6 +340,20 @@ export class N8nInstance {
 			params: { workflowId, includeData: true, limit: 250 },
 		});
 		return response.data.data as Execution[];
+	}
+
+	/** Every execution of a workflow, following the public API's cursor. */
+	async allExecutions(workflowId: string, includeData = false): Promise<Execution[]> {
+		const all: Execution[] = [];
+		let cursor: string | undefined;
+		do {
+			const response = await this.api.get('/executions', {
+				params: { workflowId, includeData, limit: 250, ...(cursor ? { cursor } : {}) },
+			});
+			all.push(...(response.data.data as Execution[]));
+			cursor = response.data.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
 	}
 
 	/** Waits until exactly `count` executions exist and none is still running. */
