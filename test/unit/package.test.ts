@@ -33,7 +33,7 @@ describe('the published package', () => {
 		const allowed = /^(dist\/.+\.(js|node\.json|svg)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/;
 		expect(files.filter((file) => !allowed.test(file))).toEqual([]);
 		expect(files.filter((file) => /\.d\.ts$|\.map$/.test(file))).toEqual([]);
-		expect(files.filter((file) => /test|sandbox|bench|\.test\./i.test(file))).toEqual([]);
+		expect(files.filter((file) => /(^|\/)(test|sandbox|bench)\/|\.(test|spec)\./i.test(file))).toEqual([]);
 		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) expect(files).toContain(entry);
 	});
 
