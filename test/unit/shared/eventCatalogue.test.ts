@@ -1,3 +1,4 @@
+import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 import {
 	BUILT_IN_EVENT_TYPES,
 	EVENTS_SUBTITLE,
@@ -95,4 +96,7 @@ describe('the trigger\'s canvas subtitle', () => {
 		}
 	});
 
+	it('is the trigger\'s subtitle', () => {
+		expect(new HeyGenTrigger().description.subtitle).toBe(EVENTS_SUBTITLE);
+	});
 });
