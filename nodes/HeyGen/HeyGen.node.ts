@@ -13,6 +13,7 @@ import { router } from './actions/router';
 import * as signature from './actions/signature';
 import * as webhookEndpoint from './actions/webhookEndpoint';
 import { searchWebhookEndpoints } from './listSearch/searchWebhookEndpoints';
+import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from './shared/credentialTest';
 import { getEventTypes } from './shared/loadOptions';
 
 export class HeyGen implements INodeType {
@@ -29,7 +30,7 @@ export class HeyGen implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true }],
+		credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_NAME }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -62,6 +63,7 @@ export class HeyGen implements INodeType {
 	methods = {
 		loadOptions: { getEventTypes },
 		listSearch: { searchWebhookEndpoints },
+		credentialTest: { [CREDENTIAL_TEST_NAME]: testHeyGenCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -17,6 +17,7 @@ import {
 	type DesiredEndpoint,
 	type RegisteredEndpoint,
 } from '../HeyGen/shared/endpointLifecycle';
+import { EVENTS_SUBTITLE } from '../HeyGen/shared/eventCatalogue';
 import { getEventTypes } from '../HeyGen/shared/loadOptions';
 import { answerOnceRecorded } from './answerOnceRecorded';
 import { deliveryKeys, ReplayRecords, type PersistedRecord } from './replayRecord';
@@ -74,7 +75,7 @@ export class HeyGenTrigger implements INodeType {
 		// start node; version 1 stays loadable for hand-written workflows.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when HeyGen sends a webhook event, such as a finished avatar video',
 		defaults: { name: 'HeyGen Trigger' },
 		inputs: [],

@@ -5,6 +5,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
+import { eventTypeDisplayName } from '../../nodes/HeyGen/shared/eventCatalogue';
 import { HeyGenSandbox } from '../sandbox/server';
 import { deliver, endpointsFor } from './harness/heygen';
 import {
@@ -745,13 +746,14 @@ describe('HeyGen action node in n8n', () => {
 			return response.data.data.results as Array<{ name: string; value: string }>;
 		};
 
-		it('"From List" lists every endpoint of the account with its URL and events, across pages', async () => {
+		it('"From List" lists every endpoint of the account with its URL, event labels and id, across pages', async () => {
 			const endpoints = sandbox.listEndpoints(apiKey);
 			expect(endpoints.length).toBeGreaterThan(10);
 			const results = await search();
+			const labels = (events: string[] | null) => (events === null ? 'All events' : events.map(eventTypeDisplayName).join(', '));
 			expect(results).toEqual(
 				endpoints.map((endpoint) => ({
-					name: `${endpoint.url} (${endpoint.events === null ? 'all events' : endpoint.events.join(', ')})`,
+					name: `${endpoint.url} · ${labels(endpoint.events)} · ${endpoint.endpoint_id}`,
 					value: endpoint.endpoint_id,
 				})),
 			);
@@ -761,7 +763,9 @@ describe('HeyGen action node in n8n', () => {
 			const results = await search('/rotate');
 			const rotated = endpointsFor(sandbox, apiKey, `${receiver.url}/rotate`);
 			expect(rotated).toHaveLength(1);
-			expect(results).toEqual([{ name: `${receiver.url}/rotate (avatar_video.success)`, value: rotated[0].endpoint_id }]);
+			expect(results).toEqual([
+				{ name: `${receiver.url}/rotate · Avatar Video Success · ${rotated[0].endpoint_id}`, value: rotated[0].endpoint_id },
+			]);
 		});
 	});
 

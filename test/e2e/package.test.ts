@@ -1,6 +1,8 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
 import { HeyGenSandbox } from '../sandbox/server';
-import { CREDENTIAL_TYPE, N8nInstance, PACKAGE_NAME } from './harness/n8n';
-import { N8N_VERSION } from './harness/paths';
+import { CREDENTIAL_TYPE, freePort, N8nInstance, PACKAGE_NAME } from './harness/n8n';
 
 /** The packed package, installed as a community package, loads in a real n8n (2.41.1 by default). */
 describe('n8n-nodes-heygen inside n8n', () => {
@@ -31,19 +33,51 @@ describe('n8n-nodes-heygen inside n8n', () => {
 		expect(n8n.logs()).not.toMatch(/Failed to load package/i);
 	});
 
-	it('passes the credential test with the sandbox key', async () => {
+	it('passes the credential test with the sandbox key, on HeyGen\'s user object', async () => {
 		const result = await n8n.testCredential({ apiKey, baseUrl: sandbox.url });
 		expect(result).toEqual(expect.objectContaining({ status: 'OK' }));
 		const call = sandbox.calls({ path: '/v3/users/me' }).pop();
 		expect(call?.status).toBe(200);
 	});
 
-	it('fails the credential test with a wrong key, in HeyGen\'s words', async () => {
+	it('fails the credential test with a wrong key, naming the API Key', async () => {
 		const result = await n8n.testCredential({ apiKey: 'not-a-real-key', baseUrl: sandbox.url });
 		expect(result.status).toBe('Error');
-		// n8n 1.x reports every 401 in its own words; 2.x applies the credential's rules.
-		expect(result.message).toMatch(N8N_VERSION.startsWith('1.') ? /Authorization failed/ : /API key/i);
+		expect(result.message).toMatch(/rejected the API key \(401 unauthorized\)\. Check the API Key/);
 		expect(result.message).not.toContain('not-a-real-key');
 		expect(sandbox.calls({ path: '/v3/users/me' }).pop()?.status).toBe(401);
 	});
+
+	it.each([
+		['an HTML page', 'text/html', '<!DOCTYPE html><html><body>Welcome</body></html>', /is not HeyGen's API: .*a web page.*Check the Base URL/],
+		['JSON that is not HeyGen\'s user', 'application/json', '{"status":"ok","data":{"version":1}}', /is not HeyGen's API: .*something else.*Check the Base URL/],
+	])('fails the credential test on %s, naming the Base URL', async (_case, contentType, body, message) => {
+		const server = http.createServer((_request, response) => {
+			response.setHeader('Content-Type', contentType);
+			response.end(body);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const result = await n8n.testCredential({ apiKey, baseUrl: `http://127.0.0.1:${port}` });
+			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(message) });
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('fails the credential test with a Base URL pointed at n8n itself', async () => {
+		const result = await n8n.testCredential({ apiKey, baseUrl: n8n.baseUrl });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/Check the Base URL/) });
+	});
+
+	it('fails the credential test when nothing listens at the Base URL, naming it', async () => {
+		const port = await freePort();
+		const result = await n8n.testCredential({ apiKey, baseUrl: `http://127.0.0.1:${port}` });
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(new RegExp(`Could not reach http://127\\.0\\.0\\.1:${port} .*Check the Base URL`)),
+		});
+	});
 });
+

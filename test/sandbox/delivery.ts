@@ -73,6 +73,16 @@ export class DeliveryEngine {
 		return this.log.map((a) => ({ ...a }));
 	}
 
+	/** Puts back the attempts of an earlier run (a state file); pending retries are not resumed. */
+	restore(attempts: DeliveryAttempt[]): void {
+		this.log.push(...attempts);
+	}
+
+	/** Calls `listener` after every attempt. */
+	onAttempt(listener: () => void): void {
+		this.emitter.on('attempt', listener);
+	}
+
 	waitFor(predicate: DeliveryPredicate, timeoutMs = 5000): Promise<DeliveryAttempt[]> {
 		return new Promise((resolve, reject) => {
 			const check = (): boolean => {

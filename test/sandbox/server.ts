@@ -1,5 +1,6 @@
 // HeyGenSandbox: a local simulator of HeyGen's v3 webhook API that signs and delivers events.
 // Test/dev tooling only. See README-style notes in the final report / cli.ts usage.
+import * as fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeyGenApi } from './api';
@@ -7,7 +8,7 @@ import { ControlApi, type ControlTarget } from './control';
 import { DEFAULT_RETRY_SCHEDULE_MS, DeliveryEngine } from './delivery';
 import { FaultInjector } from './faults';
 import { sendJson } from './http-util';
-import { publicEndpoint, SandboxState } from './state';
+import { publicEndpoint, SandboxState, type StateSnapshot } from './state';
 import type {
 	AccountInfo,
 	CallRecord,
@@ -66,6 +67,7 @@ function resolveOptions(options: SandboxOptions): ResolvedOptions {
 		maxPageSize: options.maxPageSize ?? null,
 		allowHttpHosts: (options.allowHttpHosts ?? []).map((h) => h.toLowerCase()),
 		log: options.log ?? ((): void => undefined),
+		stateFile: options.stateFile ?? null,
 	};
 }
 
@@ -104,6 +106,27 @@ export class HeyGenSandbox implements ControlTarget {
 		});
 		this.control = new ControlApi(this);
 		this.server = http.createServer((req, res) => void this.handle(req, res));
+		if (options.stateFile) {
+			this.load(options.stateFile);
+			this.delivery.onAttempt(() => this.save());
+		}
+	}
+
+	private load(file: string): void {
+		if (!fs.existsSync(file)) return;
+		const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as StateSnapshot & { deliveries?: DeliveryAttempt[] };
+		this.state.restore(saved);
+		this.delivery.restore(saved.deliveries ?? []);
+	}
+
+	/** Writes the state file whole (a rename, so a crash never leaves half a file). */
+	private save(): void {
+		const file = this.options.stateFile;
+		if (!file) return;
+		const snapshot = { ...this.state.snapshot(), deliveries: this.delivery.attempts() };
+		// It holds API keys and endpoint secrets: readable by its owner only.
+		fs.writeFileSync(`${file}.tmp`, JSON.stringify(snapshot), { mode: 0o600 });
+		fs.renameSync(`${file}.tmp`, file);
 	}
 
 	static async start(options: SandboxOptions = {}): Promise<HeyGenSandbox> {
@@ -146,7 +169,9 @@ export class HeyGenSandbox implements ControlTarget {
 	// ---- accounts and catalogue ----
 
 	addAccount(apiKey: string): AccountInfo {
-		return this.state.accountInfo(this.state.addAccount(apiKey));
+		const account = this.state.addAccount(apiKey);
+		this.save();
+		return this.state.accountInfo(account);
 	}
 
 	/** Issues another key for the account of `apiKey`: same endpoints, same events. */
@@ -166,14 +191,18 @@ export class HeyGenSandbox implements ControlTarget {
 
 	/** Adds a type to /v3/webhooks/event-types (and makes it subscribable) at run time. */
 	addEventType(eventType: string, description: string): EventTypeInfo {
-		return this.state.addEventType(eventType, description);
+		const added = this.state.addEventType(eventType, description);
+		this.save();
+		return added;
 	}
 
 	// ---- events and deliveries ----
 
 	/** Records the event and starts delivering it (asynchronously) to every matching endpoint. */
 	fireEvent(input: FireEventInput): FiredEvent {
-		return this.state.fireEvent(input);
+		const fired = this.state.fireEvent(input);
+		this.save();
+		return fired;
 	}
 
 	/** Account history, newest first (the first account when no key is given). */
@@ -218,6 +247,7 @@ export class HeyGenSandbox implements ControlTarget {
 		const found = this.state.findEndpoint(endpointId);
 		if (!found) throw new Error(`Webhook endpoint ${endpointId} not found`);
 		found.endpoint.status = status;
+		this.save();
 		return publicEndpoint(found.endpoint, true);
 	}
 
@@ -258,6 +288,7 @@ export class HeyGenSandbox implements ControlTarget {
 		this.faultInjector.clear();
 		this.callLog.length = 0;
 		this.probeLog.length = 0;
+		this.save();
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -268,6 +299,7 @@ export class HeyGenSandbox implements ControlTarget {
 			} else {
 				await this.api.handle(req, res, url);
 			}
+			if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') this.save();
 		} catch (err) {
 			if (!res.headersSent && !res.destroyed) {
 				sendJson(res, 500, { error: { code: 'internal_error', message: String(err) } });

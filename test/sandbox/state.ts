@@ -31,6 +31,14 @@ export interface Account {
 	events: StoredEvent[];
 }
 
+/** What a state file holds (see `stateFile` in types.ts): the accounts and everything in them. */
+export interface StateSnapshot {
+	version: 1;
+	seq: number;
+	extraTypes: EventTypeInfo[];
+	accounts: Array<Omit<Account, 'endpoints'> & { endpoints: StoredEndpoint[] }>;
+}
+
 export function publicEndpoint(endpoint: StoredEndpoint, withSecret: boolean): EndpointRecord {
 	return {
 		endpoint_id: endpoint.endpoint_id,
@@ -164,6 +172,29 @@ export class SandboxState {
 			account: account.name,
 			matched_endpoints: matched.map((ep) => ep.endpoint_id),
 		};
+	}
+
+	snapshot(): StateSnapshot {
+		return {
+			version: 1,
+			seq: this.seq,
+			extraTypes: this.extraTypes.map((type) => ({ ...type })),
+			accounts: this.accounts.map((account) => ({ ...account, endpoints: [...account.endpoints.values()] })),
+		};
+	}
+
+	/** Replaces the accounts with a snapshot's (accounts it lacks, added since, are kept). */
+	restore(snapshot: StateSnapshot): void {
+		if (snapshot.version !== 1) throw new Error(`unknown sandbox state version ${String(snapshot.version)}`);
+		const restored = snapshot.accounts.map((account) => ({
+			...account,
+			endpoints: new Map(account.endpoints.map((endpoint) => [endpoint.endpoint_id, endpoint])),
+		}));
+		const added = this.accounts.filter((account) => !restored.some((saved) => saved.apiKey === account.apiKey));
+		this.accounts.length = 0;
+		this.accounts.push(...restored, ...added);
+		this.extraTypes = snapshot.extraTypes;
+		this.seq = snapshot.seq;
 	}
 
 	/** Clears everything but the accounts themselves. */

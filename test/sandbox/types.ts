@@ -170,6 +170,11 @@ export interface SandboxOptions {
 	allowHttpHosts?: string[];
 	/** One line per API call and delivery attempt; never given keys or secrets. */
 	log?: (line: string) => void;
+	/**
+	 * A JSON file to keep accounts, endpoints (with secrets), events and deliveries in, as HeyGen
+	 * keeps them: loaded at start when present, rewritten after every change.
+	 */
+	stateFile?: string;
 }
 
 export interface ResolvedOptions {
@@ -183,4 +188,5 @@ export interface ResolvedOptions {
 	maxPageSize: number | null;
 	allowHttpHosts: string[];
 	log: (line: string) => void;
+	stateFile: string | null;
 }

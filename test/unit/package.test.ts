@@ -2,20 +2,47 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** What `npm pack` publishes: the compiled nodes and the docs, no tests, no dependencies. */
+/** What `npm pack` publishes: only what n8n loads plus the docs; no tests, no dependencies. */
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-describe('the published package', () => {
-	const packed = JSON.parse(
-		execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
-	) as Array<{ files: Array<{ path: string }> }>;
-	const files = packed[0].files.map((file) => file.path);
+interface PackResult {
+	size: number;
+	files: Array<{ path: string }>;
+}
 
-	it('holds only dist/, README.md, LICENSE and package.json', () => {
-		expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
-		expect(files.filter((file) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(file))).toEqual([]);
-		expect(files.filter((file) => /test|sandbox|bench|\.test\./i.test(file))).toEqual([]);
+describe('the published package', () => {
+	let packed: PackResult;
+	let files: string[];
+
+	beforeAll(() => {
+		// The size and file list are only meaningful for a fresh build.
+		execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+		[packed] = JSON.parse(
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: root,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
+		) as PackResult[];
+		files = packed.files.map((file) => file.path);
+	}, 120_000);
+
+	it('holds the compiled nodes, their codex and icons, README, LICENSE, CHANGELOG and package.json', () => {
+		expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']));
+		const allowed = /^(dist\/.+\.(js|node\.json|svg)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/;
+		expect(files.filter((file) => !allowed.test(file))).toEqual([]);
+		expect(files.filter((file) => /\.d\.ts$|\.map$/.test(file))).toEqual([]);
+		expect(files.filter((file) => /(^|\/)(test|sandbox|bench)\/|\.(test|spec)\./i.test(file))).toEqual([]);
+		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) expect(files).toContain(entry);
+	});
+
+	it('packs to at most 40 kB', () => {
+		expect(packed.size).toBeLessThanOrEqual(40_000);
+	});
+
+	it('names no entry point it does not ship', () => {
+		expect(pkg.main).toBeUndefined();
 	});
 
 	it('has no runtime dependencies and n8n-workflow as its only peer', () => {
@@ -23,6 +50,22 @@ describe('the published package', () => {
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
+	});
+
+	it('names an author with an email, as n8n\'s scanner requires', () => {
+		expect(pkg.author).toEqual({ name: expect.any(String), email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[^@\s]+$/) });
+	});
+
+	it('lints with @n8n/node-cli\'s default config, unchanged, as its strict mode demands', () => {
+		const template = path.join(
+			root,
+			'node_modules/@n8n/node-cli/dist/template/templates/shared/default/eslint.config.mjs',
+		);
+		const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+		expect(normalise(fs.readFileSync(path.join(root, 'eslint.config.mjs'), 'utf8'))).toBe(
+			normalise(fs.readFileSync(template, 'utf8')),
+		);
+		expect(pkg.scripts.lint).toMatch(/\bn8n-node lint\b/);
 	});
 
 	it('lists every node and credential it ships, built from a source file of the same name', () => {

@@ -10,6 +10,14 @@ import * as eventType from './eventType';
 import * as signature from './signature';
 import * as webhookEndpoint from './webhookEndpoint';
 
+/** The option n8n adds to the Resource and Operation lists of nodes whose credential can sign any request. */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+export const CUSTOM_API_CALL_MESSAGE = 'Custom API Call runs in n8n\'s HTTP Request node, not in the HeyGen node';
+export const CUSTOM_API_CALL_HOW =
+	'Add an HTTP Request node, set Authentication to "Predefined Credential Type", Credential Type to "HeyGen API", ' +
+	'choose this credential, and call any HeyGen URL (for example https://api.heygen.com/v3/users/me). ' +
+	'The key is added for you.';
+
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
@@ -28,7 +36,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const pairedItem = { item: itemIndex };
 		try {
 			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			// With n8n's "Custom API Call" chosen as resource there is no operation parameter.
+			const operation = this.getNodeParameter('operation', itemIndex, '') as string;
+			if (resource === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
+				throw new NodeOperationError(this.getNode(), CUSTOM_API_CALL_MESSAGE, {
+					itemIndex,
+					description: CUSTOM_API_CALL_HOW,
+				});
+			}
 			const run = Object.hasOwn(resources, resource) && Object.hasOwn(resources[resource], operation)
 				? resources[resource][operation].execute
 				: undefined;

@@ -1,10 +1,12 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { eventTypeDisplayName } from '../shared/eventCatalogue';
 import { listEndpoints, type WebhookEndpoint } from '../shared/webhookApi';
 
+/** `https://… · Avatar Video Success, Avatar Video Fail · ep_123`: what tells two endpoints apart. */
 function endpointLabel(endpoint: WebhookEndpoint): string {
-	const events = endpoint.events === null || endpoint.events === undefined ? 'all events' : endpoint.events.join(', ');
-	return `${endpoint.url} (${events})`;
+	const events = endpoint.events ? endpoint.events.map(eventTypeDisplayName).join(', ') : 'All events';
+	return `${endpoint.url} · ${events} · ${endpoint.endpoint_id}`;
 }
 
 /** "From List" for the Webhook Endpoint locator: the account's endpoints, filtered by the search text. */
@@ -14,11 +16,12 @@ export async function searchWebhookEndpoints(
 ): Promise<INodeListSearchResult> {
 	const endpoints = await listEndpoints.call(this);
 	const search = filter?.trim().toLowerCase();
+	// The search matches the label and HeyGen's raw event ids, so "avatar_video.fail" finds too.
+	const matches = (endpoint: WebhookEndpoint) =>
+		!search ||
+		[endpointLabel(endpoint), ...(endpoint.events ?? [])].some((text) => text.toLowerCase().includes(search));
 	const results = endpoints
-		.map((endpoint) => ({ name: endpointLabel(endpoint), value: endpoint.endpoint_id }))
-		.filter(
-			(result) =>
-				!search || result.name.toLowerCase().includes(search) || result.value.toLowerCase().includes(search),
-		);
+		.filter(matches)
+		.map((endpoint) => ({ name: endpointLabel(endpoint), value: endpoint.endpoint_id }));
 	return { results };
 }

@@ -48,6 +48,16 @@ export function eventTypeDisplayName(eventType: string): string {
 		.join(' ');
 }
 
+/**
+ * The trigger's canvas subtitle: the chosen events by label, as in the Events dropdown. The
+ * editor evaluates it, so it repeats `eventTypeDisplayName` as an expression (a unit test keeps
+ * the two in step).
+ */
+export const EVENTS_SUBTITLE =
+	'={{$parameter["events"].length ? $parameter["events"].map(e => e.split(/[._]/).filter(w => w)' +
+	`.map(w => (${JSON.stringify(ACRONYMS)})[w] || w.charAt(0).toUpperCase() + w.slice(1)).join(" "))` +
+	'.join(", ") : "All events"}}';
+
 export function toEventTypeOptions(eventTypes: HeyGenEventType[]): INodePropertyOptions[] {
 	return eventTypes
 		.map((eventType) => ({

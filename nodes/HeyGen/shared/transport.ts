@@ -117,7 +117,12 @@ export function asNodeError(context: HeyGenContext, error: unknown): NodeApiErro
 
 export async function getBaseUrl(this: HeyGenContext): Promise<string> {
 	const credentials = await this.getCredentials(HEYGEN_CREDENTIAL_TYPE);
-	const baseUrl = (credentials.baseUrl as string | undefined)?.trim() || DEFAULT_BASE_URL;
+	return normaliseBaseUrl(credentials.baseUrl);
+}
+
+/** The credential's Base URL as requests use it: the default when empty, no trailing slash. */
+export function normaliseBaseUrl(value: unknown): string {
+	const baseUrl = (typeof value === 'string' ? value.trim() : '') || DEFAULT_BASE_URL;
 	return baseUrl.replace(/\/+$/, '');
 }
 

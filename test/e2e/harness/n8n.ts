@@ -102,12 +102,20 @@ export class N8nInstance {
 	private cookie = '';
 	private apiKey = '';
 
-	private constructor(extraEnv: Record<string, string>, userFolder?: string) {
+	private constructor(extraEnv: Record<string, string>, userFolder?: string, install = true) {
 		this.userFolder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-heygen-e2e-'));
 		fs.mkdirSync(this.userFolder, { recursive: true });
 		this.logFile = path.join(this.userFolder, 'n8n.log');
 		this.extraEnv = extraEnv;
-		installIntoUserFolder(this.userFolder, env.tarball);
+		if (install) installIntoUserFolder(this.userFolder, env.tarball);
+	}
+
+	/** An n8n someone else started (`npm start`): logs in as the owner; stop() leaves it running. */
+	static async attach(port: number, userFolder: string): Promise<N8nInstance> {
+		const instance = new N8nInstance({}, userFolder, false);
+		instance.port = port;
+		await instance.setUpOwner();
+		return instance;
 	}
 
 	/**

@@ -73,19 +73,23 @@ describe('Event → Get Many', () => {
 });
 
 describe('Webhook Endpoint locator → From List', () => {
-	it('lists the account\'s endpoints with URL and events, filtered by the search text', async () => {
+	it('lists the account\'s endpoints with URL, event labels and id, filtered by the search text', async () => {
 		const api = new FakeHeyGenApi();
-		api.addEndpoint({ url: 'https://a.example.com/hook', events: ['avatar_video.success'] });
+		api.addEndpoint({ url: 'https://a.example.com/hook', events: ['avatar_video.success', 'avatar_video_gif.fail'] });
 		api.addEndpoint({ url: 'https://b.example.com/hook', events: null });
 		const { context } = fakeExecuteFunctions({ respond: api.respond, params: [] });
 
 		const all = await searchWebhookEndpoints.call(context);
-		const filtered = await searchWebhookEndpoints.call(context, 'B.EXAMPLE');
 
 		expect(all.results).toEqual([
-			{ name: 'https://a.example.com/hook (avatar_video.success)', value: 'ep_1' },
-			{ name: 'https://b.example.com/hook (all events)', value: 'ep_2' },
+			{ name: 'https://a.example.com/hook · Avatar Video Success, Avatar Video GIF Fail · ep_1', value: 'ep_1' },
+			{ name: 'https://b.example.com/hook · All events · ep_2', value: 'ep_2' },
 		]);
-		expect(filtered.results).toEqual([{ name: 'https://b.example.com/hook (all events)', value: 'ep_2' }]);
+		const names = async (filter: string) =>
+			(await searchWebhookEndpoints.call(context, filter)).results.map((result) => result.value);
+		expect(await names('B.EXAMPLE')).toEqual(['ep_2']);
+		expect(await names('gif fail')).toEqual(['ep_1']);
+		expect(await names('avatar_video_gif.fail')).toEqual(['ep_1']);
+		expect(await names('ep_2')).toEqual(['ep_2']);
 	});
 });

@@ -78,3 +78,19 @@ describe('HeyGen node: items, pairing and errors', () => {
 		expect((error as NodeOperationError).context.itemIndex).toBe(0);
 	});
 });
+
+describe('HeyGen node: n8n\'s "Custom API Call" option', () => {
+	it.each([
+		['as resource (no operation parameter then)', { resource: '__CUSTOM_API_CALL__' }],
+		['as operation', { resource: 'webhookEndpoint', operation: '__CUSTOM_API_CALL__' }],
+	])('chosen %s ends in a message that says how to make the call', async (_case, params) => {
+		const { context, requests } = fakeExecuteFunctions({ params: [params] });
+
+		const error = await node.execute.call(context).catch((caught: unknown) => caught);
+
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toMatch(/HTTP Request node/);
+		expect((error as NodeOperationError).description).toMatch(/Predefined Credential Type.*HeyGen API/);
+		expect(requests).toEqual([]);
+	});
+});

@@ -1,5 +1,7 @@
+import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 import {
 	BUILT_IN_EVENT_TYPES,
+	EVENTS_SUBTITLE,
 	eventTypeDisplayName,
 	isFailureEvent,
 	toEventTypeOptions,
@@ -72,5 +74,29 @@ describe('eventCatalogue', () => {
 		['avatar_video.failure', false],
 	])('isFailureEvent(%s) = %s', (eventType, expected) => {
 		expect(isFailureEvent(eventType)).toBe(expected);
+	});
+});
+
+describe('the trigger\'s canvas subtitle', () => {
+	// The editor evaluates `={{…}}` as JavaScript with `$parameter` in scope.
+	const subtitle = (events: string[]) =>
+		new Function('$parameter', `return (${EVENTS_SUBTITLE.replace(/^=\{\{/, '').replace(/\}\}$/, '')});`)({ events }) as string;
+
+	it('names the chosen events by their labels, as the Events dropdown does', () => {
+		expect(subtitle(['avatar_video.success', 'avatar_video_gif.fail'])).toBe('Avatar Video Success, Avatar Video GIF Fail');
+	});
+
+	it('says "All events" when none is chosen', () => {
+		expect(subtitle([])).toBe('All events');
+	});
+
+	it('labels every event type exactly like eventTypeDisplayName', () => {
+		for (const type of [...BUILT_IN_EVENT_TYPES.map((eventType) => eventType.event_type), 'ai_clipping.success', 'video_translate.preflight.download_failed']) {
+			expect(subtitle([type])).toBe(eventTypeDisplayName(type));
+		}
+	});
+
+	it('is the trigger\'s subtitle', () => {
+		expect(new HeyGenTrigger().description.subtitle).toBe(EVENTS_SUBTITLE);
 	});
 });
