@@ -67,9 +67,10 @@ describe('ScopeRecord', () => {
 			const writeA = stored(process1);
 			process1.claim(keysOf(2), NOW);
 			const writeB = stored(process1);
-			// Whichever write lands last, it holds both deliveries.
-			for (const last of [writeA, writeB]) expect(last).toBeDefined();
-			expect(writeB.hours[String(NOW / 3600)].length).toBe(4 * KEY_LENGTH);
+			// The later write carries the earlier request's keys as well as its own.
+			const hour = String(NOW / 3600);
+			expect(writeA.hours[hour]).toBe(keysOf(1).join(''));
+			expect(writeB.hours[hour]).toBe([...keysOf(1), ...keysOf(2)].join(''));
 			expect(loaded.hours).toEqual({});
 		});
 
