@@ -7,6 +7,7 @@ import { join } from 'path';
 
 import { eventTypeDisplayName } from '../../nodes/HeyGen/shared/eventCatalogue';
 import { HeyGenSandbox } from '../sandbox/server';
+import { N8N_VERSION } from './harness/paths';
 import { deliver, endpointsFor } from './harness/heygen';
 import {
 	ACTION_TYPE,
@@ -20,7 +21,7 @@ import {
 } from './harness/n8n';
 
 /**
- * The HeyGen action node inside a real n8n 2.41.1, against the sandbox: every operation runs in
+ * The HeyGen action node inside a real n8n (2.41.1, or 1.123.81 with N8N_VERSION), against the sandbox: every operation runs in
  * an active workflow "Webhook → Split Out → HeyGen", driven by a POST whose items carry the
  * parameters (read through expressions), and the sandbox's state is checked afterwards.
  */
@@ -769,6 +770,57 @@ describe('HeyGen action node in n8n', () => {
 		});
 	});
 
+	describe('Custom API Call (added by n8n)', () => {
+		it('chosen in the HeyGen node, ends in a message that says to use the HTTP Request node', async () => {
+			const workflow = await actionWorkflow({ resource: '__CUSTOM_API_CALL__' });
+			const { execution } = await run(workflow, [{}]);
+			expect(execution.status).toBe('error');
+			expect(execution.data?.resultData.error?.message).toMatch(/HTTP Request node/);
+			expect(JSON.stringify(execution.data)).not.toContain('Could not get parameter');
+		});
+
+		it('made as that message says, the HTTP Request node signs any HeyGen call with this credential', async () => {
+			const path = `heygen-custom-${randomUUID()}`;
+			const { id } = await n8n.createWorkflow({
+				settings: WORKFLOW_SETTINGS,
+				name: `HeyGen custom call ${path.slice(-8)}`,
+				nodes: [
+					{
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 2,
+						position: [0, 0],
+						webhookId: randomUUID(),
+						parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
+					},
+					{
+						name: 'HTTP Request',
+						type: 'n8n-nodes-base.httpRequest',
+						typeVersion: 4.2,
+						position: [220, 0],
+						parameters: {
+							url: `${sandbox.url}/v3/users/me`,
+							authentication: 'predefinedCredentialType',
+							nodeCredentialType: CREDENTIAL_TYPE,
+							options: {},
+						},
+						credentials: { [CREDENTIAL_TYPE]: credential },
+					},
+				],
+				connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+			});
+			await n8n.activate(id);
+			const url = `${n8n.baseUrl}/webhook/${path}`;
+			await waitForWebhook(url);
+
+			const response = await axios.post(url, {}, { validateStatus: () => true });
+
+			expect(response.status).toBe(200);
+			expect(response.data).toEqual([expect.objectContaining({ data: expect.objectContaining({ username: expect.any(String) }) })]);
+			expect(sandbox.calls({ path: '/v3/users/me' }).pop()?.status).toBe(200);
+		});
+	});
+
 	describe('as an AI agent tool', () => {
 		it('n8n offers a "HeyGen Tool" variant with the node\'s description as the tool description', async () => {
 			const types = (await n8n.nodeTypes()) as unknown as Array<Json & { name: string; properties: Json[] }>;
@@ -884,7 +936,8 @@ describe('HeyGen action node in n8n', () => {
 					{
 						name: 'AI Agent',
 						type: '@n8n/n8n-nodes-langchain.agent',
-						typeVersion: 3.1,
+						// The newest agent of each line: n8n 1.x ends at version 3.
+						typeVersion: N8N_VERSION.startsWith('1.') ? 3 : 3.1,
 						position: [220, 0],
 						parameters: { promptType: 'define', text: '={{ $json.body.prompt }}', options: {} },
 					},

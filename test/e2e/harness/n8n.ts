@@ -314,7 +314,20 @@ export class N8nInstance {
 		await this.rest.patch(`/credentials/${id}`, { name, type: CREDENTIAL_TYPE, data });
 	}
 
+	/** n8n 1.x on SQLite fails concurrent workflow writes ("no such savepoint"): one at a time. */
+	private writes: Promise<unknown> = Promise.resolve();
+
+	private async oneAtATime<T>(write: () => Promise<T>): Promise<T> {
+		const result = this.writes.then(write, write);
+		this.writes = result.catch(() => undefined);
+		return await result;
+	}
+
 	async createWorkflow(workflow: WorkflowInput): Promise<{ id: string }> {
+		return await this.oneAtATime(async () => await this.postWorkflow(workflow));
+	}
+
+	private async postWorkflow(workflow: WorkflowInput): Promise<{ id: string }> {
 		const response = await this.api
 			.post('/workflows', {
 				connections: {},
@@ -336,7 +349,12 @@ export class N8nInstance {
 
 	/** Activation returns before the trigger's create() ran: callers wait on its effect. */
 	async activate(id: string): Promise<void> {
-		await this.api.post(`/workflows/${id}/activate`, {});
+		await this.oneAtATime(
+			async () =>
+				await this.api.post(`/workflows/${id}/activate`, {}).catch((error) => {
+					throw new Error(`n8n refused to activate workflow ${id}: ${JSON.stringify(error.response?.data)}`);
+				}),
+		);
 	}
 
 	async deactivate(id: string): Promise<void> {
