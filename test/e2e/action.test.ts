@@ -136,14 +136,7 @@ describe('HeyGen action node in n8n', () => {
 			settings: WORKFLOW_SETTINGS,
 			name: `HeyGen action ${parameters.resource}/${parameters.operation} ${path.slice(-8)}`,
 			nodes: [
-				{
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
-				},
+				webhookNode(path),
 				{
 					name: 'Split Out',
 					type: 'n8n-nodes-base.splitOut',
@@ -158,10 +151,27 @@ describe('HeyGen action node in n8n', () => {
 				'Split Out': { main: [[{ node: 'HeyGen', type: 'main', index: 0 }]] },
 			},
 		});
+		return { id, url: await publish(id, path) };
+	}
+
+	/** The Webhook node that starts every test workflow; it answers with the last node's items. */
+	function webhookNode(path: string): WorkflowNode {
+		return {
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
+		};
+	}
+
+	/** Activates a workflow and returns its production webhook URL once n8n routes it. */
+	async function publish(id: string, path: string): Promise<string> {
 		await n8n.activate(id);
 		const url = `${n8n.baseUrl}/webhook/${path}`;
 		await waitForWebhook(url);
-		return { id, url };
+		return url;
 	}
 
 	const newest = (executions: Execution[]) =>
@@ -785,14 +795,7 @@ describe('HeyGen action node in n8n', () => {
 				settings: WORKFLOW_SETTINGS,
 				name: `HeyGen custom call ${path.slice(-8)}`,
 				nodes: [
-					{
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						position: [0, 0],
-						webhookId: randomUUID(),
-						parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
-					},
+					webhookNode(path),
 					{
 						name: 'HTTP Request',
 						type: 'n8n-nodes-base.httpRequest',
@@ -809,9 +812,7 @@ describe('HeyGen action node in n8n', () => {
 				],
 				connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
 			});
-			await n8n.activate(id);
-			const url = `${n8n.baseUrl}/webhook/${path}`;
-			await waitForWebhook(url);
+			const url = await publish(id, path);
 
 			const response = await axios.post(url, {}, { validateStatus: () => true });
 
@@ -925,14 +926,7 @@ describe('HeyGen action node in n8n', () => {
 				// The legacy execution order (no executionOrder set) resumes the agent before its tool has run.
 				settings: WORKFLOW_SETTINGS,
 				nodes: [
-					{
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						position: [0, 0],
-						webhookId: randomUUID(),
-						parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
-					},
+					webhookNode(path),
 					{
 						name: 'AI Agent',
 						type: '@n8n/n8n-nodes-langchain.agent',
@@ -970,9 +964,7 @@ describe('HeyGen action node in n8n', () => {
 					HeyGen: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 				},
 			});
-			await n8n.activate(id);
-			const url = `${n8n.baseUrl}/webhook/${path}`;
-			await waitForWebhook(url);
+			const url = await publish(id, path);
 
 			const response = await axios.post(
 				url,
