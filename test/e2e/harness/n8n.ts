@@ -352,7 +352,9 @@ export class N8nInstance {
 		await this.oneAtATime(
 			async () =>
 				await this.api.post(`/workflows/${id}/activate`, {}).catch((error) => {
-					throw new Error(`n8n refused to activate workflow ${id}: ${JSON.stringify(error.response?.data)}`);
+					// Keep axios's error (callers read its response), with n8n's reason in the message.
+					error.message = `n8n refused to activate workflow ${id}: ${JSON.stringify(error.response?.data)}`;
+					throw error;
 				}),
 		);
 	}
