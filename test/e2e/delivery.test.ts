@@ -67,8 +67,8 @@ describe('HeyGen Trigger: no delivery lost, none run twice', () => {
 	async function marker(workflow: TriggerWorkflow & { secret: string }, expectedTotal: number): Promise<number> {
 		const answer = await deliver(workflow.url, { body: eventBody(`marker-${Date.now()}`), secret: workflow.secret });
 		expect(answer.status).toBe(200);
-		await waitFor(`${expectedTotal} executions`, async () => (await n8n.allExecutions(workflow.id)).length >= expectedTotal, 60_000);
-		return (await n8n.allExecutions(workflow.id)).length;
+		await waitFor(`${expectedTotal} executions`, async () => (await n8n.executions(workflow.id, false)).length >= expectedTotal, 60_000);
+		return (await n8n.executions(workflow.id, false)).length;
 	}
 
 	(ANSWERS_AFTER_RECORDING ? it : it.skip)(
@@ -87,7 +87,7 @@ describe('HeyGen Trigger: no delivery lost, none run twice', () => {
 			}
 			expect(answered.length).toBe(600);
 			const recorded = new Set(
-				(await n8n.allExecutions(workflow.id, true)).flatMap((execution) => markersIn(execution, 'kill\\d')),
+				(await n8n.executions(workflow.id)).flatMap((execution) => markersIn(execution, 'kill\\d')),
 			);
 			const lost = answered.filter((id) => !recorded.has(id));
 			expect(lost).toEqual([]);
@@ -186,6 +186,6 @@ describe('HeyGen Trigger: no delivery lost, none run twice', () => {
 		// The 503 started nothing: the one execution is the delivery after re-activation.
 		const executions = await n8n.waitForExecutions(workflow.id, 1);
 		expect(executions).toHaveLength(1);
-		expect(markersIn((await n8n.allExecutions(workflow.id, true))[0], 'rekeyed')).toContain('rekeyed-2');
+		expect(markersIn((await n8n.executions(workflow.id))[0], 'rekeyed')).toContain('rekeyed-2');
 	});
 });

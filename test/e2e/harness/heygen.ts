@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 
 import { HeyGenSandbox, signBody } from '../../sandbox/server';
 import type { EndpointRecord } from '../../sandbox/types';
-import { CREDENTIAL_TYPE, N8nInstance, TRIGGER_TYPE, waitFor, type WorkflowInput } from './n8n';
+import { CREDENTIAL_TYPE, TRIGGER_TYPE, waitFor, type N8nClient, type WorkflowInput } from './n8n';
 
 /** Helpers that join the sandbox and n8n: trigger workflows, endpoint waits, hand-made deliveries. */
 
@@ -17,7 +17,7 @@ export interface TriggerWorkflow {
 }
 
 export async function createTriggerWorkflow(
-	n8n: N8nInstance,
+	n8n: N8nClient,
 	credential: { id: string; name: string },
 	parameters: Record<string, unknown> = {},
 	typeVersion = 2,
