@@ -1,4 +1,5 @@
-// Three suites: `npm test` runs unit + sandbox; `npm run test:e2e` runs e2e against a real n8n.
+// `npm test` runs unit + sandbox; `npm run test:e2e` runs e2e against a real n8n;
+// `npm run test:e2e:queue` runs e2e-queue against n8n in queue mode (Postgres, Redis, 4 processes).
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -13,6 +14,14 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/e2e/harness/globalTeardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/timeout.ts'],
+    },
+    {
+      ...base,
+      displayName: 'e2e-queue',
+      testMatch: ['<rootDir>/test/e2e-queue/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/globalSetup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/globalTeardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/timeout.ts'],
