@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: figures, not pass/fail. Micro-benchmarks of the per-delivery work the trigger
- * does (signature check, replay guard), the size of its persisted record, and with `-- --n8n`
- * the webhook throughput inside a real n8n next to n8n's own Webhook node. Loopback only, bounded.
+ * does (signature check, replay guard), the size of its persisted record, with `-- --n8n`
+ * the webhook throughput inside a real n8n next to n8n's own Webhook node, and with `-- --queue`
+ * one webhook process against two in queue mode (test/bench/queue.ts). Loopback only, bounded.
  */
 import axios from 'axios';
 import { randomUUID } from 'crypto';
@@ -13,6 +14,7 @@ import { HeyGenSandbox, signBody } from '../sandbox/server';
 import { createTriggerWorkflow, waitForEndpoints } from '../e2e/harness/heygen';
 import { N8nInstance, waitFor } from '../e2e/harness/n8n';
 import { buildAndPack, provisionN8n } from '../e2e/harness/prepare';
+import { queueBenchmarks } from './queue';
 
 function time(label: string, iterations: number, fn: (i: number) => void): void {
 	for (let i = 0; i < Math.min(1000, iterations); i++) fn(i); // warm-up
@@ -94,15 +96,21 @@ async function fire(url: string, count: number, concurrency: number, request: ()
 	return { perSecond: count / ((Date.now() - start) / 1000), statuses };
 }
 
-async function n8nBenchmarks(): Promise<void> {
-	process.env.HEYGEN_E2E_N8N_DIR = provisionN8n();
-	process.env.HEYGEN_E2E_TARBALL = buildAndPack();
-	const apiKey = 'bench-key';
-	const sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [] });
-	// The expression engine dominates webhook cost: N8N_EXPRESSION_ENGINE* from the shell pass through.
-	const engine = Object.fromEntries(
+// The expression engine dominates webhook cost: N8N_EXPRESSION_ENGINE* from the shell pass through.
+function engineEnv(): Record<string, string> {
+	return Object.fromEntries(
 		Object.entries(process.env).filter(([name]) => name.startsWith('N8N_EXPRESSION_ENGINE')),
 	) as Record<string, string>;
+}
+
+function prepareN8n(): void {
+	process.env.HEYGEN_E2E_N8N_DIR = provisionN8n();
+	process.env.HEYGEN_E2E_TARBALL = buildAndPack();
+}
+
+async function n8nBenchmarks(engine: Record<string, string>): Promise<void> {
+	const apiKey = 'bench-key';
+	const sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [] });
 	const n8n = await N8nInstance.start({ N8N_LOG_LEVEL: 'warn', ...engine });
 	try {
 		const credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
@@ -164,8 +172,14 @@ async function n8nBenchmarks(): Promise<void> {
 
 async function main(): Promise<void> {
 	microBenchmarks();
-	if (process.argv.includes('--n8n')) await n8nBenchmarks();
-	else console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n)');
+	const inN8n = process.argv.includes('--n8n');
+	const inQueueMode = process.argv.includes('--queue');
+	if (inN8n || inQueueMode) prepareN8n();
+	if (inN8n) await n8nBenchmarks(engineEnv());
+	if (inQueueMode) await queueBenchmarks(engineEnv());
+	if (!inN8n && !inQueueMode) {
+		console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n, `-- --queue` for queue mode)');
+	}
 }
 
 main().catch((error: Error) => {
