@@ -1,15 +1,10 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
-// tsc does not copy SVG icons; n8n loads them from next to the compiled node and credential files.
+// tsc does not copy SVG icons. Both nodes and the credential share one pair in icons/, which
+// they name relative to their compiled files (dist/nodes/X/ and dist/credentials/).
 task('build:icons', copyIcons);
 
 function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+	return src(path.resolve('icons', '*.svg'), { encoding: false }).pipe(dest(path.resolve('dist', 'icons')));
 }

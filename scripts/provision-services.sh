@@ -2,7 +2,7 @@
 # Makes PostgreSQL and Redis available for the queue-mode suite (test/e2e-queue/): installs
 # Debian's packages only when their binaries are missing, and the `postgres` user that
 # initdb and the server run as (they refuse root). Nothing is started here; the harness
-# (test/e2e/harness/services.ts) runs its own servers on free ports with throw-away data.
+# (dev/n8n/services.ts) runs its own servers on free ports with throw-away data.
 # Prints `PG_BIN=<folder>` and `REDIS_SERVER=<file>` on stdout; everything else goes to stderr.
 set -euo pipefail
 

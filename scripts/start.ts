@@ -14,11 +14,11 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 
-import { createTriggerWorkflow } from '../test/e2e/harness/heygen';
-import { freePort, N8nInstance, OWNER } from '../test/e2e/harness/n8n';
-import { PROJECT_ROOT } from '../test/e2e/harness/paths';
-import { buildAndPack, provisionN8n } from '../test/e2e/harness/prepare';
-import { HeyGenSandbox } from '../test/sandbox/server';
+import { createTriggerWorkflow } from '../dev/n8n/heygen';
+import { freePort, N8nInstance, OWNER } from '../dev/n8n/n8n';
+import { PROJECT_ROOT } from '../dev/n8n/paths';
+import { buildAndPack, provisionN8n } from '../dev/n8n/prepare';
+import { HeyGenSandbox } from '../dev/heygen-sandbox/server';
 
 const SANDBOX_API_KEY = process.env.HEYGEN_SANDBOX_API_KEY ?? 'sandbox-api-key';
 const FOLDER = path.resolve(process.env.HEYGEN_START_FOLDER ?? path.join(PROJECT_ROOT, '.tmp', 'n8n-start'));

@@ -12,15 +12,15 @@ import * as eventType from './actions/eventType';
 import { router } from './actions/router';
 import * as signature from './actions/signature';
 import * as webhookEndpoint from './actions/webhookEndpoint';
-import { searchWebhookEndpoints } from './listSearch/searchWebhookEndpoints';
-import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from './shared/credentialTest';
-import { getEventTypes } from './shared/loadOptions';
+import { searchWebhookEndpoints } from '../shared/methods/listSearch';
+import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from '../shared/credentialTest';
+import { getEventTypes } from '../shared/methods/loadOptions';
 
 export class HeyGen implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HeyGen',
 		name: 'heyGen',
-		icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
+		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

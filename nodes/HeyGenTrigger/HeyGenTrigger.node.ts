@@ -9,16 +9,16 @@ import {
 } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
-import { parseDelivery, simplifyDelivery } from '../HeyGen/shared/deliveryItem';
+import { parseDelivery, simplifyDelivery } from '../shared/deliveryItem';
 import {
 	checkEndpointExists,
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
 	type DesiredEndpoint,
 	type RegisteredEndpoint,
-} from '../HeyGen/shared/endpointLifecycle';
-import { EVENTS_SUBTITLE } from '../HeyGen/shared/eventCatalogue';
-import { getEventTypes } from '../HeyGen/shared/loadOptions';
+} from '../shared/endpointLifecycle';
+import { EVENTS_SUBTITLE } from '../shared/eventCatalogue';
+import { getEventTypes } from '../shared/methods/loadOptions';
 import { answerOnceRecorded } from './answerOnceRecorded';
 import { deliveryKeys, ReplayRecords, type PersistedRecord } from './replayRecord';
 import { sealLegacySecret, secretKeeper, signingSecret } from './signingSecret';
@@ -31,7 +31,7 @@ import {
 	SIGNATURE_HEADER,
 	TIMESTAMP_HEADER,
 	verifySignature,
-} from '../HeyGen/shared/signature';
+} from '../shared/signature';
 
 interface TriggerOptions {
 	entityId?: string;
@@ -69,7 +69,7 @@ export class HeyGenTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HeyGen Trigger',
 		name: 'heyGenTrigger',
-		icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
+		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['trigger'],
 		// Version 2 is the default: n8n evaluates an expression on every request to a version-1
 		// start node; version 1 stays loadable for hand-written workflows.

@@ -1,7 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
-import type { RegisteredEndpoint, SecretKeeper } from '../HeyGen/shared/endpointLifecycle';
+import type { RegisteredEndpoint, SecretKeeper } from '../shared/endpointLifecycle';
 import { openSecret, sealSecret } from './sealedSecret';
 
 /**

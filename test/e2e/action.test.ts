@@ -5,10 +5,10 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { eventTypeDisplayName } from '../../nodes/HeyGen/shared/eventCatalogue';
-import { HeyGenSandbox } from '../sandbox/server';
-import { N8N_VERSION } from './harness/paths';
-import { deliver, endpointsFor } from './harness/heygen';
+import { eventTypeDisplayName } from '../../nodes/shared/eventCatalogue';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { N8N_VERSION } from '../../dev/n8n/paths';
+import { deliver, endpointsFor } from '../../dev/n8n/heygen';
 import {
 	ACTION_TYPE,
 	CREDENTIAL_TYPE,
@@ -18,7 +18,7 @@ import {
 	waitFor,
 	type Execution,
 	type WorkflowNode,
-} from './harness/n8n';
+} from '../../dev/n8n/n8n';
 
 /**
  * The HeyGen action node inside a real n8n (2.41.1, or 1.123.81 with N8N_VERSION), against the sandbox: every operation runs in

@@ -1,9 +1,9 @@
 import { randomUUID } from 'crypto';
 
-import { HeyGenSandbox } from '../sandbox/server';
-import { createTriggerWorkflow, deliver, waitForEndpoints, type TriggerWorkflow } from './harness/heygen';
-import { N8N_VERSION } from './harness/paths';
-import { N8nInstance, waitFor, type Execution } from './harness/n8n';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { createTriggerWorkflow, deliver, waitForEndpoints, type TriggerWorkflow } from '../../dev/n8n/heygen';
+import { N8N_VERSION } from '../../dev/n8n/paths';
+import { N8nInstance, waitFor, type Execution } from '../../dev/n8n/n8n';
 
 /**
  * The two promises of a webhook receiver, in a real n8n: a delivery answered 2xx has its execution

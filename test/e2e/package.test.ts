@@ -1,8 +1,8 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-import { HeyGenSandbox } from '../sandbox/server';
-import { CREDENTIAL_TYPE, freePort, N8nInstance, PACKAGE_NAME } from './harness/n8n';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { CREDENTIAL_TYPE, freePort, N8nInstance, PACKAGE_NAME } from '../../dev/n8n/n8n';
 
 /** The packed package, installed as a community package, loads in a real n8n (2.41.1 by default). */
 describe('n8n-nodes-heygen inside n8n', () => {

@@ -5,9 +5,9 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-import type { EndpointRecord } from '../sandbox/types';
-import { freePort, N8nInstance, nodeOutput, waitFor } from './harness/n8n';
-import { PROJECT_ROOT } from './harness/paths';
+import type { EndpointRecord } from '../../dev/heygen-sandbox/types';
+import { freePort, N8nInstance, nodeOutput, waitFor } from '../../dev/n8n/n8n';
+import { PROJECT_ROOT } from '../../dev/n8n/paths';
 
 /**
  * `npm start`, as a newcomer runs it: first start, publish, a delivery; a second start that still

@@ -2,15 +2,15 @@ import axios from 'axios';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-import { HeyGenSandbox } from '../sandbox/server';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
 import {
 	createTriggerWorkflow,
 	deliver,
 	endpointsFor,
 	TRIGGER_NAME,
 	waitForEndpoints,
-} from './harness/heygen';
-import { N8nInstance, nodeOutput, sleep } from './harness/n8n';
+} from '../../dev/n8n/heygen';
+import { N8nInstance, nodeOutput, sleep } from '../../dev/n8n/n8n';
 
 /**
  * The trigger across n8n restarts and in a crowded HeyGen account. With the publication service

@@ -1,4 +1,4 @@
-import { HeyGenSandbox } from '../sandbox/server';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
 import {
 	createTriggerWorkflow,
 	deliver,
@@ -6,9 +6,9 @@ import {
 	TRIGGER_NAME,
 	waitForEndpoints,
 	type TriggerWorkflow,
-} from './harness/heygen';
-import { N8nInstance, nodeOutput, sleep, waitFor } from './harness/n8n';
-import { N8N_VERSION } from './harness/paths';
+} from '../../dev/n8n/heygen';
+import { N8nInstance, nodeOutput, sleep, waitFor } from '../../dev/n8n/n8n';
+import { N8N_VERSION } from '../../dev/n8n/paths';
 
 /**
  * The HeyGen Trigger inside a real n8n 2.41.1: registration on activation, verification of every
@@ -111,7 +111,7 @@ describe('HeyGen Trigger in n8n', () => {
 			expect(unsigned.status).toBe(401);
 			expect(unsigned.data).toMatchObject({ error: 'missing_signature' });
 
-			const signature = (await import('../sandbox/server')).signBody(secret, body);
+			const signature = (await import('../../dev/heygen-sandbox/server')).signBody(secret, body);
 			const altered = await deliver(workflow.url, { body: body.replace('v-forged', 'v-altered'), signature });
 			expect(altered.status).toBe(401);
 

@@ -1,11 +1,11 @@
 // CLI: argument parsing, commands run in-process against a sandbox, and a spawned `serve`.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { parseCommand, UsageError, DEFAULT_SANDBOX_URL } from './cli-args';
-import { run, type CliIo } from './cli';
-import { HeyGenSandbox } from './server';
-import { heygen } from './helpers/client';
-import { startReceiver, type Receiver } from './helpers/receiver';
+import { parseCommand, UsageError, DEFAULT_SANDBOX_URL } from '../../dev/heygen-sandbox/cli-args';
+import { run, type CliIo } from '../../dev/heygen-sandbox/cli';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { heygen } from '../../dev/heygen-sandbox/testing/client';
+import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 
 describe('CLI argument parser', () => {
 	it('parses serve with defaults and repeated keys', () => {
@@ -124,7 +124,7 @@ describe('CLI commands', () => {
 describe('CLI serve (spawned)', () => {
 	it('starts, prints its URL and answers the control API', async () => {
 		const root = path.resolve(__dirname, '..', '..');
-		const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['test/sandbox/cli.ts', 'serve', '--port', '0', '--api-key', 'spawned-key'], {
+		const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['dev/heygen-sandbox/cli.ts', 'serve', '--port', '0', '--api-key', 'spawned-key'], {
 			cwd: root,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});

@@ -1,8 +1,8 @@
 // The /_sandbox control API.
 import { createHmac } from 'node:crypto';
-import { HeyGenSandbox } from './server';
-import { heygen } from './helpers/client';
-import { startReceiver, type Receiver } from './helpers/receiver';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { heygen } from '../../dev/heygen-sandbox/testing/client';
+import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 
 describe('HeyGen sandbox: control API', () => {
 	let sandbox: HeyGenSandbox;

@@ -1,7 +1,7 @@
 // Fault injection on the v3 API surface.
-import { HeyGenSandbox } from './server';
-import { heygen } from './helpers/client';
-import { startReceiver, type Receiver } from './helpers/receiver';
+import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { heygen } from '../../dev/heygen-sandbox/testing/client';
+import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 
 const ENDPOINTS = '/v3/webhooks/endpoints';
 

@@ -3,9 +3,9 @@ import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HeyGenSandbox, type EndpointRecord } from './server';
-import { heygen, type Envelope } from './helpers/client';
-import { startReceiver, type Receiver } from './helpers/receiver';
+import { HeyGenSandbox, type EndpointRecord } from '../../dev/heygen-sandbox/server';
+import { heygen, type Envelope } from '../../dev/heygen-sandbox/testing/client';
+import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 
 const KEY = 'persist-key';
 const hmacHex = (secret: string, raw: Buffer): string => createHmac('sha256', secret).update(raw).digest('hex');

@@ -1,10 +1,10 @@
 // Small pure pieces: catalogue, URL rules, signing, and the log never leaking keys or secrets.
 import { createHmac } from 'node:crypto';
-import { BUILTIN_EVENT_TYPES, SCHEMA_EVENT_TYPES } from './catalogue';
-import { isLoopbackHost, validateWebhookUrl } from './probe';
-import { HeyGenSandbox, signBody, DEFAULT_RETRY_SCHEDULE_MS } from './server';
-import { heygen } from './helpers/client';
-import { startReceiver } from './helpers/receiver';
+import { BUILTIN_EVENT_TYPES, SCHEMA_EVENT_TYPES } from '../../dev/heygen-sandbox/catalogue';
+import { isLoopbackHost, validateWebhookUrl } from '../../dev/heygen-sandbox/probe';
+import { HeyGenSandbox, signBody, DEFAULT_RETRY_SCHEDULE_MS } from '../../dev/heygen-sandbox/server';
+import { heygen } from '../../dev/heygen-sandbox/testing/client';
+import { startReceiver } from '../../dev/heygen-sandbox/testing/receiver';
 
 describe('sandbox units', () => {
 	it('catalogue has the 23 schema types plus the 7 others, no duplicates', () => {

@@ -4,7 +4,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { asNodeError } from '../shared/transport';
+import { asNodeError } from '../../shared/transport';
 import * as event from './event';
 import * as eventType from './eventType';
 import * as signature from './signature';

@@ -37,7 +37,7 @@ describe('HeyGen node description', () => {
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true }],
-			icon: { light: 'file:heygen.svg', dark: 'file:heygen.dark.svg' },
+			icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		});
 		expect(description.description).toMatch(/webhook/i);
 	});

@@ -1,5 +1,5 @@
 import { HeyGen } from '../../../nodes/HeyGen/HeyGen.node';
-import { searchWebhookEndpoints } from '../../../nodes/HeyGen/listSearch/searchWebhookEndpoints';
+import { searchWebhookEndpoints } from '../../../nodes/shared/methods/listSearch';
 import { fakeExecuteFunctions } from '../helpers/fakeExecuteFunctions';
 import { FakeHeyGenApi } from '../helpers/fakeHeyGenApi';
 

@@ -1,4 +1,4 @@
-import { parseDelivery, simplifyDelivery, type HeyGenDelivery } from '../../../nodes/HeyGen/shared/deliveryItem';
+import { parseDelivery, simplifyDelivery, type HeyGenDelivery } from '../../../nodes/shared/deliveryItem';
 
 const raw = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const SENT = 1_767_225_600; // 2026-01-01T00:00:00Z

@@ -13,9 +13,9 @@ import {
 	type DesiredEndpoint,
 	type RegisteredEndpoint,
 	type SecretKeeper,
-} from '../../../nodes/HeyGen/shared/endpointLifecycle';
-import { HeyGenApiError } from '../../../nodes/HeyGen/shared/transport';
-import { HeyGenSandbox } from '../../sandbox/server';
+} from '../../../nodes/shared/endpointLifecycle';
+import { HeyGenApiError } from '../../../nodes/shared/transport';
+import { HeyGenSandbox } from '../../../dev/heygen-sandbox/server';
 
 /**
  * The trigger's endpoint lifecycle against the real local HeyGen simulator: real HTTP, real

@@ -5,7 +5,7 @@ import {
 	eventTypeDisplayName,
 	isFailureEvent,
 	toEventTypeOptions,
-} from '../../../nodes/HeyGen/shared/eventCatalogue';
+} from '../../../nodes/shared/eventCatalogue';
 
 describe('eventCatalogue', () => {
 	it('holds the 23 event types the v3 create schema enumerates, each once, with a description', () => {

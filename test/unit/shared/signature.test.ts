@@ -13,7 +13,7 @@ import {
 	verifySignature,
 	type SignatureCheck,
 	type SignatureCheckInput,
-} from '../../../nodes/HeyGen/shared/signature';
+} from '../../../nodes/shared/signature';
 
 // `crypto` and `node:crypto` are the same module object; signature.ts reads
 // `crypto_1.timingSafeEqual` at call time (CommonJS output), so a spy on the module object works.

@@ -11,7 +11,7 @@ import {
 	MAX_PAGE_SIZE,
 	type HeyGenContext,
 	type HeyGenRequest,
-} from '../../../nodes/HeyGen/shared/transport';
+} from '../../../nodes/shared/transport';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),

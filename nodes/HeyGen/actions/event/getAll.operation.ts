@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { listEvents } from '../../shared/webhookApi';
+import { listEvents } from '../../../shared/webhookApi';
 import { pagingFields, readLimit } from '../paging';
 
 const showOnlyForGetAll = { show: { resource: ['event'], operation: ['getAll'] } };

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { listEventTypes } from '../../shared/webhookApi';
+import { listEventTypes } from '../../../shared/webhookApi';
 
 export const description: INodeProperties[] = [];
 

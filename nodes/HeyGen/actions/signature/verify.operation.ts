@@ -6,13 +6,13 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { parseDelivery } from '../../shared/deliveryItem';
+import { parseDelivery } from '../../../shared/deliveryItem';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	EVENT_ID_HEADER,
 	readHeader,
 	verifySignature,
-} from '../../shared/signature';
+} from '../../../shared/signature';
 
 const showOnlyForVerify = { show: { resource: ['signature'], operation: ['verify'] } };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { createEndpoint } from '../../shared/webhookApi';
+import { createEndpoint } from '../../../shared/webhookApi';
 import { endpointError, readEventList, readUrl, withSecretForOutput } from './endpointFields';
 
 const showOnlyForCreate = { show: { resource: ['webhookEndpoint'], operation: ['create'] } };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { deleteEndpoint } from '../../shared/webhookApi';
+import { deleteEndpoint } from '../../../shared/webhookApi';
 import { endpointError, endpointIdField, readEndpointId } from './endpointFields';
 
 const showOnlyForDelete = { show: { resource: ['webhookEndpoint'], operation: ['delete'] } };

@@ -1,8 +1,8 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { urlRequirementHint } from '../../shared/endpointLifecycle';
-import { asNodeError, HeyGenApiError } from '../../shared/transport';
+import { urlRequirementHint } from '../../../shared/endpointLifecycle';
+import { asNodeError, HeyGenApiError } from '../../../shared/transport';
 
 /** The fields and error wording shared by the webhook endpoint operations. */
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { findEndpoint } from '../../shared/webhookApi';
+import { findEndpoint } from '../../../shared/webhookApi';
 import { endpointIdField, endpointNotFound, readEndpointId } from './endpointFields';
 
 const showOnlyForGet = { show: { resource: ['webhookEndpoint'], operation: ['get'] } };

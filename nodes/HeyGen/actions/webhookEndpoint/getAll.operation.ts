@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { listEndpoints } from '../../shared/webhookApi';
+import { listEndpoints } from '../../../shared/webhookApi';
 import { pagingFields, readLimit } from '../paging';
 
 const showOnlyForGetAll = { show: { resource: ['webhookEndpoint'], operation: ['getAll'] } };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { rotateEndpointSecret } from '../../shared/webhookApi';
+import { rotateEndpointSecret } from '../../../shared/webhookApi';
 import { endpointError, endpointIdField, readEndpointId, withSecretForOutput } from './endpointFields';
 
 const showOnlyForRotateSecret = { show: { resource: ['webhookEndpoint'], operation: ['rotateSecret'] } };

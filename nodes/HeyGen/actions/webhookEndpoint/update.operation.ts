@@ -6,7 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { updateEndpoint } from '../../shared/webhookApi';
+import { updateEndpoint } from '../../../shared/webhookApi';
 import { endpointError, endpointIdField, readEndpointId, readEventList, readUrl } from './endpointFields';
 
 const showOnlyForUpdate = { show: { resource: ['webhookEndpoint'], operation: ['update'] } };

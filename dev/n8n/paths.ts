@@ -2,7 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** Where the e2e suite finds what globalSetup prepared (kept in env so jest workers see it). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.41.1';
 export const NODE24_VERSION = process.env.NODE24_VERSION ?? '24.21.0';
 export const CACHE_DIR =

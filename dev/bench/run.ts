@@ -2,18 +2,18 @@
  * `npm run bench`: figures, not pass/fail. Micro-benchmarks of the per-delivery work the trigger
  * does (signature check, replay guard), the size of its persisted record, with `-- --n8n`
  * the webhook throughput inside a real n8n next to n8n's own Webhook node, and with `-- --queue`
- * one webhook process against two in queue mode (test/bench/queue.ts). Loopback only, bounded.
+ * one webhook process against two in queue mode (dev/bench/queue.ts). Loopback only, bounded.
  */
 import axios from 'axios';
 import { randomUUID } from 'crypto';
 
-import { computeSignature, verifySignature } from '../../nodes/HeyGen/shared/signature';
+import { computeSignature, verifySignature } from '../../nodes/shared/signature';
 import { deliveryKeys, RECORD_CAPACITY_DELIVERIES, ScopeRecord } from '../../nodes/HeyGenTrigger/replayRecord';
 import { openSecret, sealSecret } from '../../nodes/HeyGenTrigger/sealedSecret';
-import { HeyGenSandbox, signBody } from '../sandbox/server';
-import { createTriggerWorkflow, waitForEndpoints } from '../e2e/harness/heygen';
-import { N8nInstance, waitFor } from '../e2e/harness/n8n';
-import { buildAndPack, provisionN8n } from '../e2e/harness/prepare';
+import { HeyGenSandbox, signBody } from '../heygen-sandbox/server';
+import { createTriggerWorkflow, waitForEndpoints } from '../n8n/heygen';
+import { N8nInstance, waitFor } from '../n8n/n8n';
+import { buildAndPack, provisionN8n } from '../n8n/prepare';
 import { queueBenchmarks } from './queue';
 
 function time(label: string, iterations: number, fn: (i: number) => void): void {

@@ -6,7 +6,7 @@ export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
 
 export const USAGE = `HeyGen webhook sandbox (local simulator of HeyGen's v3 webhook API)
 
-Usage: npx tsx test/sandbox/cli.ts <command> [options]      (or: npm run sandbox -- <command> ...)
+Usage: npx tsx dev/heygen-sandbox/cli.ts <command> [options]      (or: npm run sandbox -- <command> ...)
 
 Server:
   serve [--port 4010] [--host 127.0.0.1] [--api-key K ...] [--retry-schedule 50,100,200]

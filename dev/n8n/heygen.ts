@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { randomUUID } from 'crypto';
 
-import { HeyGenSandbox, signBody } from '../../sandbox/server';
-import type { EndpointRecord } from '../../sandbox/types';
+import { HeyGenSandbox, signBody } from '../heygen-sandbox/server';
+import type { EndpointRecord } from '../heygen-sandbox/types';
 import { CREDENTIAL_TYPE, TRIGGER_TYPE, waitFor, type N8nClient, type WorkflowInput } from './n8n';
 
 /** Helpers that join the sandbox and n8n: trigger workflows, endpoint waits, hand-made deliveries. */

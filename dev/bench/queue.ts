@@ -1,16 +1,16 @@
 /**
  * `npm run bench -- --queue`: the HeyGen Trigger in n8n's queue mode, deliveries through one
- * webhook process against the same through two behind the round-robin proxy (test/e2e/harness/queue.ts).
+ * webhook process against the same through two behind the round-robin proxy (dev/n8n/queue.ts).
  * Interleaved rounds; medians and ranges; each process's CPU time from /proc.
  */
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 
-import { HeyGenSandbox, signBody } from '../sandbox/server';
-import { createTriggerWorkflow, deliver, waitForEndpoints } from '../e2e/harness/heygen';
-import { sendAll } from '../e2e/harness/load';
-import { waitFor } from '../e2e/harness/n8n';
-import { QueueCluster } from '../e2e/harness/queue';
+import { HeyGenSandbox, signBody } from '../heygen-sandbox/server';
+import { createTriggerWorkflow, deliver, waitForEndpoints } from '../n8n/heygen';
+import { sendAll } from '../n8n/load';
+import { waitFor } from '../n8n/n8n';
+import { QueueCluster } from '../n8n/queue';
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
 

@@ -1,4 +1,4 @@
-import { buildAndPack, provisionN8n } from './prepare';
+import { buildAndPack, provisionN8n } from '../../../dev/n8n/prepare';
 
 export default async function globalSetup(): Promise<void> {
 	const started = Date.now();

@@ -1,5 +1,5 @@
 // CLI for the HeyGen sandbox: `serve` runs one; the other commands drive a running one through
-// its control API (/_sandbox/*). Usage: npx tsx test/sandbox/cli.ts help
+// its control API (/_sandbox/*). Usage: npx tsx dev/heygen-sandbox/cli.ts help
 import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
