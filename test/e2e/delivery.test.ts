@@ -15,8 +15,10 @@ import { N8nInstance, waitFor, type Execution } from '../../dev/n8n/n8n';
 
 const API_KEY = 'sk_sandbox_delivery_0123456789';
 // n8n 1.x answers onReceived webhooks before it records the execution, its own Webhook node
-// included: the "answered means recorded" promise needs n8n 2.x.
+// included: there a crash can lose answered deliveries, and the promise 1.x allows is that a
+// shutdown (SIGTERM) at the last answer loses none.
 const ANSWERS_AFTER_RECORDING = !N8N_VERSION.startsWith('1.');
+const STOP = ANSWERS_AFTER_RECORDING ? 'killed (SIGKILL)' : 'stopped (SIGTERM; n8n 1.x answers before it records)';
 
 const eventBody = (marker: string) =>
 	JSON.stringify({
@@ -71,8 +73,8 @@ describe('HeyGen Trigger: no delivery lost, none run twice', () => {
 		return (await n8n.executions(workflow.id, false)).length;
 	}
 
-	(ANSWERS_AFTER_RECORDING ? it : it.skip)(
-		'has an execution for every delivery it answered 2xx when n8n is killed at the last answer (2 rounds of 300, concurrency 8)',
+	it(
+		`has an execution for every delivery it answered 2xx when n8n is ${STOP} at the last answer (2 rounds of 300, concurrency 8)`,
 		async () => {
 			const workflow = await activeTrigger();
 			const answered: string[] = [];
@@ -82,8 +84,13 @@ describe('HeyGen Trigger: no delivery lost, none run twice', () => {
 					const answer = await deliver(workflow.url, { body: eventBody(id), secret: workflow.secret });
 					if (answer.status >= 200 && answer.status < 300) answered.push(id);
 				});
-				await n8n.kill(); // the moment the last answer arrived
-				await n8n.bootAgain();
+				// The moment the last answer arrived.
+				if (ANSWERS_AFTER_RECORDING) {
+					await n8n.kill();
+					await n8n.bootAgain();
+				} else {
+					await n8n.restart();
+				}
 			}
 			expect(answered.length).toBe(600);
 			const recorded = new Set(
