@@ -13,9 +13,8 @@ import {
 	checkEndpointExists,
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
-	type DesiredEndpoint,
-	type RegisteredEndpoint,
 } from '../shared/endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from '../shared/endpointPlan';
 import { EVENTS_SUBTITLE } from '../shared/eventCatalogue';
 import { getEventTypes } from '../shared/methods/loadOptions';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/signature';

@@ -10,10 +10,9 @@ import {
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
 	urlRequirementHint,
-	type DesiredEndpoint,
-	type RegisteredEndpoint,
 	type SecretKeeper,
 } from '../../../nodes/shared/endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from '../../../nodes/shared/endpointPlan';
 import { HeyGenApiError } from '../../../nodes/shared/transport';
 import { HeyGenSandbox } from '../../../dev/heygen-sandbox/server';
 
@@ -418,6 +417,29 @@ describe('checkEndpointExists', () => {
 		// n8n then calls create().
 		await create(hookContext(), registered, desiredFor(url, null, 'ent_b'));
 		expect(sandbox.listEndpoints()).toEqual([expect.objectContaining({ url, entity_id: 'ent_b' })]);
+	});
+
+	it('replaces its endpoint when HeyGen disabled it (status cannot be PATCHed)', async () => {
+		const url = hookUrl();
+		const registered: RegisteredEndpoint = {};
+		await create(hookContext(), registered, desiredFor(url));
+		sandbox.setEndpointStatus(registered.endpointId!, 'disabled');
+
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(false);
+		expect(registered).toEqual({});
+		expect(sandbox.listEndpoints()).toHaveLength(0);
+		expect(sandbox.calls({ method: 'POST' }).filter((call) => call.path.endsWith('/rotate-secret'))).toHaveLength(0);
+	});
+
+	it('does not adopt a disabled endpoint on its URL (it deletes it instead)', async () => {
+		const url = hookUrl();
+		const disabled = await apiCreate(url);
+		sandbox.setEndpointStatus(disabled.endpoint_id, 'disabled');
+		const registered: RegisteredEndpoint = {};
+
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(false);
+		expect(registered).toEqual({});
+		expect(endpointsOn(url)).toHaveLength(0);
 	});
 
 	it('does not adopt an endpoint on its URL scoped to another entity (it deletes it instead)', async () => {
