@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
 import { planEndpoint, type DesiredEndpoint, type EndpointStep, type RegisteredEndpoint } from './endpointPlan';
+import { explainRefusedUrl } from './refusedUrl';
 import { asNodeError, HeyGenApiError } from './transport';
 import {
 	createEndpoint,
@@ -11,6 +12,10 @@ import {
 	updateEndpoint,
 	type WebhookEndpoint,
 } from './webhookApi';
+
+/** What the trigger tells a user whose webhook URL HeyGen refused. */
+export const TRIGGER_URL_ADVICE =
+	'Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or tunnel) and activate the workflow again.';
 
 /**
  * The trigger's endpoint lifecycle (n8n's `webhookMethods.default`). n8n may call these
@@ -42,7 +47,7 @@ async function deleteIgnoringGone(this: IHookFunctions, endpointId: string): Pro
 }
 
 /** Runs a plan's steps in order against HeyGen, keeping `registered` in step with them. */
-export async function applyEndpointPlan(
+async function applyEndpointPlan(
 	this: IHookFunctions,
 	steps: EndpointStep[],
 	registered: RegisteredEndpoint,
@@ -107,9 +112,7 @@ export async function createWebhookEndpoint(
 			idempotencyKey: randomUUID(),
 		});
 	} catch (error) {
-		if (error instanceof HeyGenApiError && error.statusCode === 400) {
-			error.description = `${urlRequirementHint(desired.url)} ${error.description ?? ''}`.trim();
-		}
+		explainRefusedUrl(error, desired.url, TRIGGER_URL_ADVICE);
 		throw asNodeError(this, error);
 	}
 	if (!endpoint?.endpoint_id || !endpoint.secret) {
@@ -143,18 +146,4 @@ export async function deleteWebhookEndpoint(
 		}
 	}
 	forget(registered);
-}
-
-const TRIGGER_URL_ADVICE =
-	'Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or tunnel) and activate the workflow again.';
-
-/** `advice` is the next step for the user; the trigger's (fix N8N_WEBHOOK_URL) by default. */
-export function urlRequirementHint(url: string, advice = TRIGGER_URL_ADVICE): string {
-	const https = url.startsWith('https://');
-	return (
-		`HeyGen refused the webhook URL ${url}. HeyGen only accepts a publicly reachable HTTPS URL ` +
-		'that answers an OPTIONS request within 1 second' +
-		(https ? '.' : ', and this one is not HTTPS.') +
-		` ${advice}`
-	);
 }

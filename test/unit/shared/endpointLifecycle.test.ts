@@ -9,7 +9,6 @@ import {
 	checkEndpointExists,
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
-	urlRequirementHint,
 	type SecretKeeper,
 } from '../../../nodes/shared/endpointLifecycle';
 import type { DesiredEndpoint, RegisteredEndpoint } from '../../../nodes/shared/endpointPlan';
@@ -614,18 +613,5 @@ describe('errors and odd answers', () => {
 			/did not return its id and signing secret/,
 		);
 		expect(registered).toEqual({});
-	});
-});
-
-describe('urlRequirementHint', () => {
-	it('mentions HTTPS, OPTIONS and N8N_WEBHOOK_URL, and flags a non-HTTPS URL', () => {
-		const http = urlRequirementHint('http://localhost:5678/webhook/x');
-		expect(http).toContain('HTTPS');
-		expect(http).toContain('OPTIONS');
-		expect(http).toContain('N8N_WEBHOOK_URL');
-		expect(http).toContain('not HTTPS');
-		const https = urlRequirementHint('https://n8n.example.com/webhook/x');
-		expect(https).not.toContain('not HTTPS');
-		expect(urlRequirementHint('https://x', 'Use another URL.')).toMatch(/Use another URL\.$/);
 	});
 });
