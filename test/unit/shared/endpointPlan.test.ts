@@ -8,7 +8,7 @@ import type { WebhookEndpoint } from '../../../nodes/shared/webhookApi';
 
 /**
  * Every activation case of the README's "Endpoint lifecycle", as the plan checkExists runs
- * (test/unit/shared/endpointLifecycle.test.ts runs the same cases against the sandbox).
+ * (test/unit/shared/endpointLifecycle.test.ts runs the lifecycle against the sandbox).
  */
 
 const URL = 'https://n8n.example.com/webhook/abc/webhook';
