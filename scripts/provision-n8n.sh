@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Node 24 and n8n (2.41.1 by default) into a cache outside the checkout, once.
-# n8n 2.x needs Node >= 24 while this machine runs Node 20; the workarounds below are the
-# ones in shared/n8n-platform.md (no prebuilt sqlite3 download, no CDN xlsx, missing deps).
+# n8n 2.x needs Node >= 24 while this machine runs Node 20; the workarounds below cover what
+# the registry here lacks (no prebuilt sqlite3 download, no CDN xlsx, missing deps).
 # Prints the n8n folder on stdout; everything else goes to stderr.
 set -euo pipefail
 

@@ -1,5 +1,5 @@
 // The sandbox's event-type catalogue and realistic sample `event_data` per type.
-// Shapes follow the table in /work/shared/heygen-api.md; undocumented families get a plausible
+// Shapes follow HeyGen's documented `event_data` fields; undocumented families get a plausible
 // id plus `callback_id` (HeyGen's own docs do not pin them down).
 import { randomBytes } from 'node:crypto';
 import { hex32 } from './ids';

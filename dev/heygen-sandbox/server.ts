@@ -1,5 +1,5 @@
 // HeyGenSandbox: a local simulator of HeyGen's v3 webhook API that signs and delivers events.
-// Test/dev tooling only. See README-style notes in the final report / cli.ts usage.
+// Test/dev tooling only; usage in README.md next to this file and in cli.ts.
 import * as fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

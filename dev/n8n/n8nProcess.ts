@@ -19,7 +19,7 @@ export interface N8nProcessOptions {
 	env: Record<string, string>;
 }
 
-/** The settings every headless test n8n shares (shared/n8n-platform.md, "Running a headless n8n"). */
+/** The settings every headless test n8n shares: its own folder and ports, no telemetry or update checks. */
 export function headlessEnv(userFolder: string, webhookBaseUrl: string): Record<string, string> {
 	return {
 		PATH: `${path.dirname(env.nodeBinary)}:${process.env.PATH ?? ''}`,

@@ -12,7 +12,7 @@ import { Postgres, provisionServices, Redis } from './services';
 import { freePort } from './wait';
 
 /**
- * n8n's scale-out ("queue mode", shared/n8n-platform.md): PostgreSQL, Redis, a main process that
+ * n8n's scale-out ("queue mode"): PostgreSQL, Redis, a main process that
  * activates workflows (production webhooks off), `n8n webhook` processes behind a round-robin
  * proxy that N8N_WEBHOOK_URL points at, and one `n8n worker`. All share one user folder (the
  * package installed once) and one encryption key.

@@ -9,37 +9,21 @@ import {
 } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
-import { parseDelivery, simplifyDelivery } from '../shared/deliveryItem';
 import {
 	checkEndpointExists,
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
-	type DesiredEndpoint,
-	type RegisteredEndpoint,
 } from '../shared/endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from '../shared/endpointPlan';
 import { EVENTS_SUBTITLE } from '../shared/eventCatalogue';
 import { getEventTypes } from '../shared/methods/loadOptions';
+import { DEFAULT_TOLERANCE_SECONDS } from '../shared/signature';
 import { answerOnceRecorded } from './answerOnceRecorded';
-import { deliveryKeys, ReplayRecords, type PersistedRecord } from './replayRecord';
+import { decideDelivery, type DeliveryOptions } from './deliveryDecision';
+import { ReplayRecords, type PersistedRecord } from './replayRecord';
 import { sealLegacySecret, secretKeeper, signingSecret } from './signingSecret';
-import {
-	DEFAULT_TOLERANCE_SECONDS,
-	EVENT_ID_HEADER,
-	LEGACY_SIGNATURE_HEADER,
-	parseTimestamp,
-	readHeader,
-	SIGNATURE_HEADER,
-	TIMESTAMP_HEADER,
-	verifySignature,
-} from '../shared/signature';
 
-interface TriggerOptions {
-	entityId?: string;
-	callbackId?: string;
-	timestampTolerance?: number;
-	ignoreDuplicates?: boolean;
-	output?: 'simplified' | 'raw';
-}
+type TriggerOptions = Omit<DeliveryOptions, 'events'> & { entityId?: string };
 
 interface TriggerStaticData extends RegisteredEndpoint {
 	replay?: PersistedRecord;
@@ -203,91 +187,43 @@ export class HeyGenTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		const res = this.getResponseObject();
-		const reject = (status: number, error: string, message: string): IWebhookResponseData => {
-			res.status(status).json({ error, message });
-			return { noWebhookResponse: true };
-		};
-
 		const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const scope = recordScope(this);
 		if (req.rawBody === undefined) await req.readRawBody();
-		const rawBody: Buffer = req.rawBody ?? Buffer.alloc(0);
-		const signatureHeader = readHeader(req.headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
-		const timestampHeader = readHeader(req.headers, TIMESTAMP_HEADER);
-		const eventId = readHeader(req.headers, EVENT_ID_HEADER);
-
-		// 1-2. Nothing else is looked at before the signature and timestamp hold.
 		const secret = await signingSecret.call(this, staticData, scope);
-		if (secret.state === 'unopenable') {
-			// A 5xx makes HeyGen retry for 24 h, time to re-activate; a 401 would drop the events.
-			this.logger.error(
-				`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
-					'cannot open its signing secret: the API key of its credential changed since the workflow was activated. ' +
-					'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
-			);
-			return reject(503, 'secret_unavailable', 'This trigger cannot verify deliveries until its workflow is activated again');
-		}
-		const check = verifySignature({
-			rawBody,
-			secret: secret.state === 'open' ? secret.secret : undefined,
-			signature: signatureHeader,
-			timestamp: timestampHeader,
-			toleranceSeconds: options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS,
-		});
-		if (!check.valid) return reject(401, check.reason, check.message);
-		await sealLegacySecret.call(this, staticData);
-
-		// 3.
-		const delivery = parseDelivery(rawBody);
-		if (!delivery) {
-			return reject(400, 'invalid_body', 'The body must be a JSON object with an event_type');
-		}
-
-		// 4. The record in static data may lack keys another request overwrote: this process's
-		// copy puts them back with every write (see replayRecord.ts).
-		const now = Math.floor(Date.now() / 1000);
 		const record = records.get(scope);
-		const stale = record.absorb(staticData.replay, now);
+		const decision = decideDelivery({
+			headers: req.headers,
+			rawBody: req.rawBody ?? Buffer.alloc(0),
+			options: { ...options, events: this.getNodeParameter('events', []) as string[] },
+			now: Math.floor(Date.now() / 1000),
+			secret,
+			record,
+			persistedRecord: staticData.replay,
+		});
+
+		if (decision.verified) await sealLegacySecret.call(this, staticData);
+		if (decision.outcome === 'rejected') {
+			if (decision.body.error === 'secret_unavailable') {
+				this.logger.error(
+					`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
+						'cannot open its signing secret: the API key of its credential changed since the workflow was activated. ' +
+						'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
+				);
+			}
+			this.getResponseObject().status(decision.status).json(decision.body);
+			return { noWebhookResponse: true };
+		}
+
 		// Version 0.1's record used other digests; dropped once. (Deleting through n8n's static-data
 		// proxy marks it changed even when the key is absent, hence the check.)
 		if (staticData.accepted !== undefined) delete staticData.accepted;
 		const persist = () => {
 			staticData.replay = record.toPersisted();
 		};
-		const answerWithoutExecution = (ignored: string): IWebhookResponseData => {
-			if (stale) persist();
-			return { webhookResponse: { received: true, ignored } };
-		};
-		const keys = deliveryKeys(eventId, rawBody);
-		if (options.ignoreDuplicates !== false && record.isDuplicate(keys)) return answerWithoutExecution('duplicate');
-
-		// 5. HeyGen already filters by the registered events; this guards an endpoint edited elsewhere.
-		const events = this.getNodeParameter('events', []) as string[];
-		if (events.length > 0 && !events.includes(delivery.event_type)) return answerWithoutExecution('event_type');
-		const callbackId = options.callbackId?.trim();
-		if (callbackId && String(delivery.event_data?.callback_id ?? '') !== callbackId) {
-			return answerWithoutExecution('callback_id');
-		}
-
-		// 6.
-		record.claim(keys, now);
-		persist();
-		const json: IDataObject =
-			options.output === 'raw'
-				? {
-						body: delivery as IDataObject,
-						headers: {
-							'heygen-event-id': eventId ?? null,
-							'heygen-timestamp': timestampHeader ?? null,
-							'heygen-signature': signatureHeader ?? null,
-						},
-					}
-				: simplifyDelivery(delivery, {
-						eventId,
-						timestamp: timestampHeader === undefined ? undefined : parseTimestamp(timestampHeader),
-					});
-		return answerOnceRecorded({ workflowData: [[{ json }]] }, persist);
+		if (decision.saveRecord) persist();
+		if (decision.outcome === 'ignored') return { webhookResponse: decision.body };
+		return answerOnceRecorded({ workflowData: [[{ json: decision.item }]] }, decision.body, persist);
 	}
 }

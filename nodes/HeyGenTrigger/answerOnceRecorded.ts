@@ -1,7 +1,5 @@
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
-export const RECEIVED: IDataObject = { received: true };
-
 /**
  * The answer for an accepted delivery, left to n8n so that HeyGen gets its 2xx only once n8n has
  * recorded the execution: with `responseMode: 'onReceived'` n8n 2.x first creates the execution,
@@ -15,13 +13,14 @@ export const RECEIVED: IDataObject = { received: true };
  */
 export function answerOnceRecorded(
 	result: IWebhookResponseData,
+	answer: IDataObject,
 	markRecordChanged: () => void,
 ): IWebhookResponseData {
 	return Object.defineProperty(result, 'webhookResponse', {
 		enumerable: true,
 		get: () => {
 			markRecordChanged();
-			return RECEIVED;
+			return answer;
 		},
 	});
 }

@@ -1,7 +1,8 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
-import type { RegisteredEndpoint, SecretKeeper } from '../shared/endpointLifecycle';
+import type { SecretKeeper } from '../shared/endpointLifecycle';
+import type { RegisteredEndpoint } from '../shared/endpointPlan';
 import { openSecret, sealSecret } from './sealedSecret';
 
 /**

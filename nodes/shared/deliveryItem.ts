@@ -13,7 +13,6 @@ export interface DeliveryHeaders {
 	eventId?: string;
 	/** Unix seconds, from `Heygen-Timestamp`. */
 	timestamp?: number;
-	signature?: string;
 }
 
 /** Parses a delivery body; undefined when it is not a JSON object with a string `event_type`. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'crypto';
-import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
+import { planEndpoint, type DesiredEndpoint, type EndpointStep, type RegisteredEndpoint } from './endpointPlan';
+import { explainRefusedUrl } from './refusedUrl';
 import { asNodeError, HeyGenApiError } from './transport';
 import {
 	createEndpoint,
@@ -11,39 +13,20 @@ import {
 	type WebhookEndpoint,
 } from './webhookApi';
 
+/** What the trigger tells a user whose webhook URL HeyGen refused. */
+export const TRIGGER_URL_ADVICE =
+	'Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or tunnel) and activate the workflow again.';
+
 /**
  * The trigger's endpoint lifecycle (n8n's `webhookMethods.default`). n8n may call these
  * repeatedly (activation retries, restarts, test listeners), so each one converges on the same
  * state: exactly one HeyGen endpoint for this node's URL, whose secret the node holds.
  */
 
-/** What the trigger keeps in its node static data. */
-export interface RegisteredEndpoint extends IDataObject {
-	endpointId?: string;
-	/** The signing secret, sealed (see nodes/HeyGenTrigger/sealedSecret.ts): static data is readable through n8n's API. */
-	sealedSecret?: string;
-	/** Versions before 0.2 kept the secret in plain text; read once, then sealed. */
-	secret?: string;
-	url?: string;
-	entityId?: string;
-}
-
 /** How the lifecycle keeps a secret: sealed under the credential, and whether a stored one opens. */
 export interface SecretKeeper {
 	seal(secret: string): string;
 	opens(registered: RegisteredEndpoint): boolean;
-}
-
-export interface DesiredEndpoint {
-	url: string;
-	/** `null` = every event type, so new HeyGen types still arrive. */
-	events: string[] | null;
-	entityId: string | undefined;
-}
-
-function sameEvents(a: string[] | null | undefined, b: string[] | null): boolean {
-	if (a === null || a === undefined || b === null) return (a ?? null) === b;
-	return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
 function forget(registered: RegisteredEndpoint): void {
@@ -52,23 +35,6 @@ function forget(registered: RegisteredEndpoint): void {
 	delete registered.secret;
 	delete registered.url;
 	delete registered.entityId;
-}
-
-/** HeyGen's list does not document `entity_id`: trust it only when known either way. */
-function entityMatches(
-	endpoint: WebhookEndpoint,
-	registered: RegisteredEndpoint,
-	desired: DesiredEndpoint,
-): boolean {
-	const known =
-		endpoint.entity_id !== undefined
-			? endpoint.entity_id ?? undefined
-			: registered.endpointId === endpoint.endpoint_id
-				? registered.entityId
-				: desired.entityId === undefined
-					? undefined
-					: null; // unknown scoping of an endpoint we did not create: do not adopt it
-	return known !== null && (known || undefined) === desired.entityId;
 }
 
 async function deleteIgnoringGone(this: IHookFunctions, endpointId: string): Promise<void> {
@@ -80,10 +46,42 @@ async function deleteIgnoringGone(this: IHookFunctions, endpointId: string): Pro
 	}
 }
 
+/** Runs a plan's steps in order against HeyGen, keeping `registered` in step with them. */
+async function applyEndpointPlan(
+	this: IHookFunctions,
+	steps: EndpointStep[],
+	registered: RegisteredEndpoint,
+	keeper: SecretKeeper,
+): Promise<void> {
+	for (const step of steps) {
+		switch (step.step) {
+			case 'forget':
+				forget(registered);
+				break;
+			case 'delete':
+				await deleteIgnoringGone.call(this, step.endpointId);
+				break;
+			case 'adopt': {
+				const rotated = await rotateEndpointSecret.call(this, step.endpointId, randomUUID());
+				Object.assign(registered, {
+					endpointId: step.endpointId,
+					sealedSecret: keeper.seal(rotated.secret),
+					url: step.url,
+					entityId: step.entityId,
+				});
+				break;
+			}
+			case 'patch':
+				await updateEndpoint.call(this, step.endpointId, step.changes);
+				registered.url = step.url;
+				break;
+		}
+	}
+}
+
 /**
  * True only when HeyGen has an endpoint for `desired.url` whose secret is stored in
- * `registered`. Forgets a vanished endpoint, adopts an orphan (rotating its secret), brings its
- * events in line, and deletes duplicates.
+ * `registered`, after running the plan that gets there (see endpointPlan.ts).
  */
 export async function checkEndpointExists(
 	this: IHookFunctions,
@@ -92,58 +90,10 @@ export async function checkEndpointExists(
 	keeper: SecretKeeper,
 ): Promise<boolean> {
 	const endpoints = await listEndpoints.call(this);
-
-	// Without a secret it can open (none stored, or the API key changed since it was sealed) a
-	// stored endpoint is no use: it is then adopted like any orphan, by rotating its secret.
-	let mine =
-		registered.endpointId && keeper.opens(registered)
-			? endpoints.find((endpoint) => endpoint.endpoint_id === registered.endpointId)
-			: undefined;
-	if (!mine) forget(registered);
-	// The stored endpoint may point at an old URL (N8N_WEBHOOK_URL changed): it is still ours.
-	const candidates = endpoints.filter(
-		(endpoint) => endpoint.url === desired.url && endpoint.endpoint_id !== mine?.endpoint_id,
-	);
-
-	if (mine && (!entityMatches(mine, registered, desired) || mine.status === 'disabled')) {
-		// Neither entity_id nor status can be changed by PATCH: start again with a fresh endpoint.
-		await deleteIgnoringGone.call(this, mine.endpoint_id);
-		forget(registered);
-		mine = undefined;
-	}
-	if (!mine) {
-		const orphan = candidates.find(
-			(endpoint) => endpoint.status !== 'disabled' && entityMatches(endpoint, registered, desired),
-		);
-		if (orphan) {
-			// Static data was lost (restart, crashed test listener): take the endpoint back.
-			const rotated = await rotateEndpointSecret.call(this, orphan.endpoint_id, randomUUID());
-			Object.assign(registered, {
-				endpointId: orphan.endpoint_id,
-				sealedSecret: keeper.seal(rotated.secret),
-				url: orphan.url,
-				entityId: desired.entityId,
-			});
-			mine = orphan;
-		}
-	}
-
-	// Never two endpoints for one node: every other endpoint on this URL goes.
-	for (const duplicate of candidates) {
-		if (duplicate.endpoint_id !== mine?.endpoint_id) {
-			await deleteIgnoringGone.call(this, duplicate.endpoint_id);
-		}
-	}
-	if (!mine) return false;
-
-	const changes: { url?: string; events?: string[] | null } = {};
-	if (mine.url !== desired.url) changes.url = desired.url;
-	if (!sameEvents(mine.events, desired.events)) changes.events = desired.events;
-	if (Object.keys(changes).length > 0) {
-		await updateEndpoint.call(this, mine.endpoint_id, changes);
-		registered.url = desired.url;
-	}
-	return true;
+	const secretOpens = Boolean(registered.endpointId) && keeper.opens(registered);
+	const plan = planEndpoint({ endpoints, stored: registered, secretOpens, desired });
+	await applyEndpointPlan.call(this, plan.steps, registered, keeper);
+	return plan.outcome === 'keep';
 }
 
 /** Registers the endpoint. The idempotency key makes the client's own retries of this call safe. */
@@ -162,9 +112,7 @@ export async function createWebhookEndpoint(
 			idempotencyKey: randomUUID(),
 		});
 	} catch (error) {
-		if (error instanceof HeyGenApiError && error.statusCode === 400) {
-			error.description = `${urlRequirementHint(desired.url)} ${error.description ?? ''}`.trim();
-		}
+		explainRefusedUrl(error, desired.url, TRIGGER_URL_ADVICE);
 		throw asNodeError(this, error);
 	}
 	if (!endpoint?.endpoint_id || !endpoint.secret) {
@@ -198,18 +146,4 @@ export async function deleteWebhookEndpoint(
 		}
 	}
 	forget(registered);
-}
-
-const TRIGGER_URL_ADVICE =
-	'Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or tunnel) and activate the workflow again.';
-
-/** `advice` is the next step for the user; the trigger's (fix N8N_WEBHOOK_URL) by default. */
-export function urlRequirementHint(url: string, advice = TRIGGER_URL_ADVICE): string {
-	const https = url.startsWith('https://');
-	return (
-		`HeyGen refused the webhook URL ${url}. HeyGen only accepts a publicly reachable HTTPS URL ` +
-		'that answers an OPTIONS request within 1 second' +
-		(https ? '.' : ', and this one is not HTTPS.') +
-		` ${advice}`
-	);
 }

@@ -9,7 +9,7 @@ export interface HeyGenEventType {
 /**
  * The built-in catalogue: used only when the live list cannot be loaded. The live list from
  * HeyGen wins, because new event types appear there first; deliveries of types missing here
- * are never dropped (see `filterDelivery` in the trigger).
+ * are never dropped (see nodes/HeyGenTrigger/deliveryDecision.ts).
  */
 export const BUILT_IN_EVENT_TYPES: HeyGenEventType[] = [
 	{ event_type: 'avatar_video.success', description: 'An avatar video finished rendering' },

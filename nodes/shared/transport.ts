@@ -84,7 +84,6 @@ export class HeyGenApiError extends NodeApiError {
 		statusCode: number,
 		error: HeyGenErrorBody,
 		itemIndex?: number,
-		extraHint?: string,
 	) {
 		const message =
 			error.message ?? (statusCode >= 500 ? 'HeyGen had an internal error' : `HeyGen answered ${statusCode}`);
@@ -97,7 +96,7 @@ export class HeyGenApiError extends NodeApiError {
 			.join(', ');
 		super(context.getNode(), { ...error, statusCode } as JsonObject, {
 			message,
-			description: [extraHint, hint, details].filter(Boolean).join(' '),
+			description: [hint, details].filter(Boolean).join(' '),
 			httpCode: String(statusCode),
 			itemIndex,
 		});

@@ -9,11 +9,9 @@ import {
 	checkEndpointExists,
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
-	urlRequirementHint,
-	type DesiredEndpoint,
-	type RegisteredEndpoint,
 	type SecretKeeper,
 } from '../../../nodes/shared/endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from '../../../nodes/shared/endpointPlan';
 import { HeyGenApiError } from '../../../nodes/shared/transport';
 import { HeyGenSandbox } from '../../../dev/heygen-sandbox/server';
 
@@ -420,6 +418,29 @@ describe('checkEndpointExists', () => {
 		expect(sandbox.listEndpoints()).toEqual([expect.objectContaining({ url, entity_id: 'ent_b' })]);
 	});
 
+	it('replaces its endpoint when HeyGen disabled it (status cannot be PATCHed)', async () => {
+		const url = hookUrl();
+		const registered: RegisteredEndpoint = {};
+		await create(hookContext(), registered, desiredFor(url));
+		sandbox.setEndpointStatus(registered.endpointId!, 'disabled');
+
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(false);
+		expect(registered).toEqual({});
+		expect(sandbox.listEndpoints()).toHaveLength(0);
+		expect(sandbox.calls({ method: 'POST' }).filter((call) => call.path.endsWith('/rotate-secret'))).toHaveLength(0);
+	});
+
+	it('does not adopt a disabled endpoint on its URL (it deletes it instead)', async () => {
+		const url = hookUrl();
+		const disabled = await apiCreate(url);
+		sandbox.setEndpointStatus(disabled.endpoint_id, 'disabled');
+		const registered: RegisteredEndpoint = {};
+
+		expect(await checkExists(hookContext(), registered, desiredFor(url))).toBe(false);
+		expect(registered).toEqual({});
+		expect(endpointsOn(url)).toHaveLength(0);
+	});
+
 	it('does not adopt an endpoint on its URL scoped to another entity (it deletes it instead)', async () => {
 		const url = hookUrl();
 		await apiCreate(url, null, 'ent_other');
@@ -592,18 +613,5 @@ describe('errors and odd answers', () => {
 			/did not return its id and signing secret/,
 		);
 		expect(registered).toEqual({});
-	});
-});
-
-describe('urlRequirementHint', () => {
-	it('mentions HTTPS, OPTIONS and N8N_WEBHOOK_URL, and flags a non-HTTPS URL', () => {
-		const http = urlRequirementHint('http://localhost:5678/webhook/x');
-		expect(http).toContain('HTTPS');
-		expect(http).toContain('OPTIONS');
-		expect(http).toContain('N8N_WEBHOOK_URL');
-		expect(http).toContain('not HTTPS');
-		const https = urlRequirementHint('https://n8n.example.com/webhook/x');
-		expect(https).not.toContain('not HTTPS');
-		expect(urlRequirementHint('https://x', 'Use another URL.')).toMatch(/Use another URL\.$/);
 	});
 });

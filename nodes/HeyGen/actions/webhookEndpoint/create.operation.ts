@@ -2,7 +2,9 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createEndpoint } from '../../../shared/webhookApi';
-import { endpointError, readEventList, readUrl, withSecretForOutput } from './endpointFields';
+import { endpointError } from './endpointErrors';
+import { readEventList, readUrl } from './endpointParameters';
+import { withSecretForOutput } from './withheldSecret';
 
 const showOnlyForCreate = { show: { resource: ['webhookEndpoint'], operation: ['create'] } };
 

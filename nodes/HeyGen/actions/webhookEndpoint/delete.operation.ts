@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { deleteEndpoint } from '../../../shared/webhookApi';
-import { endpointError, endpointIdField, readEndpointId } from './endpointFields';
+import { endpointError } from './endpointErrors';
+import { endpointIdField, readEndpointId } from './endpointLocator';
 
 const showOnlyForDelete = { show: { resource: ['webhookEndpoint'], operation: ['delete'] } };
 

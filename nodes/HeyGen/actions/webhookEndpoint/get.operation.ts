@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { findEndpoint } from '../../../shared/webhookApi';
-import { endpointIdField, endpointNotFound, readEndpointId } from './endpointFields';
+import { endpointNotFound } from './endpointErrors';
+import { endpointIdField, readEndpointId } from './endpointLocator';
+import { withSecretForOutput } from './withheldSecret';
 
 const showOnlyForGet = { show: { resource: ['webhookEndpoint'], operation: ['get'] } };
 
@@ -12,5 +14,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// HeyGen has no "get one endpoint" call: the client finds it in the list.
 	const endpoint = await findEndpoint.call(this, endpointId, itemIndex);
 	if (!endpoint) throw endpointNotFound.call(this, endpointId, itemIndex);
-	return [{ json: endpoint as IDataObject }];
+	return [{ json: withSecretForOutput.call(this, endpoint as IDataObject) }];
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { rotateEndpointSecret } from '../../../shared/webhookApi';
-import { endpointError, endpointIdField, readEndpointId, withSecretForOutput } from './endpointFields';
+import { endpointError } from './endpointErrors';
+import { endpointIdField, readEndpointId } from './endpointLocator';
+import { withSecretForOutput } from './withheldSecret';
 
 const showOnlyForRotateSecret = { show: { resource: ['webhookEndpoint'], operation: ['rotateSecret'] } };
 

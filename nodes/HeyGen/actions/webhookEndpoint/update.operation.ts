@@ -7,7 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { updateEndpoint } from '../../../shared/webhookApi';
-import { endpointError, endpointIdField, readEndpointId, readEventList, readUrl } from './endpointFields';
+import { endpointError } from './endpointErrors';
+import { endpointIdField, readEndpointId } from './endpointLocator';
+import { readEventList, readUrl } from './endpointParameters';
 
 const showOnlyForUpdate = { show: { resource: ['webhookEndpoint'], operation: ['update'] } };
 
