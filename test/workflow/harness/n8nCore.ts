@@ -7,10 +7,12 @@ import path from 'node:path';
 import { ExternalSecretsProxy } from 'n8n-core';
 import {
 	ICredentialsHelper,
+	NodeConnectionTypes,
 	NodeHelpers,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
 	type ICredentials,
+	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
@@ -40,12 +42,12 @@ class Items implements INodeType {
 		version: 1,
 		description: 'Outputs the items given in its parameter',
 		defaults: { name: 'Items' },
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	};
 
-	async execute(this: import('n8n-workflow').IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getNodeParameter('items', 0) as INodeExecutionData[];
 		return [items.map((item) => ({ ...item, json: item.json ?? {} }))];
 	}
