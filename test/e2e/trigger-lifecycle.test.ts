@@ -1,8 +1,6 @@
 import axios from 'axios';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
-
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 import {
 	createTriggerWorkflow,
 	deliver,
@@ -23,14 +21,13 @@ describe('HeyGen Trigger lifecycle across restarts and crowded accounts', () => 
 	let sandbox: HeyGenSandbox;
 	let n8n: N8nInstance;
 	let credential: { id: string; name: string };
-	let otherReceiver: http.Server;
+	let otherReceiver: Receiver;
 
 	beforeAll(async () => {
 		// Short pages (10), so that finding this node's endpoint means following the cursor.
 		sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [300, 600], maxPageSize: 10 });
-		otherReceiver = http.createServer((_req, res) => res.writeHead(204).end());
-		await new Promise<void>((resolve) => otherReceiver.listen(0, '127.0.0.1', resolve));
-		const otherUrl = `http://127.0.0.1:${(otherReceiver.address() as AddressInfo).port}`;
+		otherReceiver = await startReceiver(() => ({ status: 204 }));
+		const otherUrl = otherReceiver.base;
 		n8n = await N8nInstance.start(bootEnv);
 		credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
 		// 25 endpoints of other integrations: the account's list spans several pages.
@@ -47,7 +44,7 @@ describe('HeyGen Trigger lifecycle across restarts and crowded accounts', () => 
 	afterAll(async () => {
 		await n8n?.dispose();
 		await sandbox?.stop();
-		otherReceiver?.close();
+		await otherReceiver?.close();
 	});
 
 	it('adopts an endpoint already registered for its URL (rotating its secret) among 25 others', async () => {
