@@ -1,5 +1,5 @@
 import { HeyGenSandbox, signBody } from '../../../dev/heygen-sandbox/server';
-import { hostTrigger, type TriggerHost } from '../harness/triggerHost';
+import { freshProcess, hostTrigger, type TriggerHost } from '../harness/triggerHost';
 
 const API_KEY = 'sandbox-api-key';
 let sandbox: HeyGenSandbox;
@@ -26,8 +26,8 @@ async function deliver(callbackId: string) {
 }
 
 /** Sends a request to the trigger's URL as anyone on the internet could. */
-async function post(body: string, headers: Record<string, string>) {
-	const response = await fetch(host.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+async function post(body: string, headers: Record<string, string>, url = host.webhookUrl) {
+	const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -79,6 +79,50 @@ describe('HeyGen Trigger webhook() in n8n-core\'s WebhookContext, with signed de
 		expect(sameEvent).toEqual({ status: 200, body: { received: true, ignored: 'duplicate' } });
 		expect(freshId).toEqual({ status: 200, body: { received: true, ignored: 'duplicate' } });
 		expect(host.executions).toHaveLength(1);
+	});
+
+	it('runs simultaneous copies of one delivery once', async () => {
+		const secret = sandbox.listEndpoints()[0].secret as string;
+		const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { callback_id: 'copies' } });
+		const headers = {
+			'Heygen-Signature': signBody(secret, body),
+			'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)),
+			'Heygen-Event-Id': 'evt_copies',
+		};
+
+		const answers = await Promise.all(Array.from({ length: 4 }, async () => await post(body, headers)));
+
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+		expect(answers.filter((answer) => answer.body.ignored === 'duplicate')).toHaveLength(3);
+		expect(host.executions).toHaveLength(1);
+	});
+
+	it('keeps every accepted delivery in static data when simultaneous requests overwrite each other\'s, so a restarted process ignores their replays', async () => {
+		const secret = sandbox.listEndpoints()[0].secret as string;
+		const timestamp = String(Math.floor(Date.now() / 1000));
+		const deliveries = Array.from({ length: 8 }, (_, index) => {
+			const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: `v-${index}` } });
+			return { body, headers: { 'Heygen-Signature': signBody(secret, body), 'Heygen-Timestamp': timestamp } };
+		});
+
+		const accepted = await Promise.all(
+			deliveries.map(async ({ body, headers }, index) => await post(body, { ...headers, 'Heygen-Event-Id': `evt_${index}` })),
+		);
+		expect(accepted.map((answer) => answer.body)).toEqual(deliveries.map(() => ({ received: true })));
+
+		const restarted = await hostTrigger({ events: [], options: {} }, { apiKey: API_KEY, baseUrl: sandbox.url }, {
+			staticData: host.staticData(),
+			trigger: freshProcess(),
+		});
+		try {
+			const replays = await Promise.all(
+				deliveries.map(async ({ body, headers }) => await post(body, { ...headers, 'Heygen-Event-Id': 'evt_fresh' }, restarted.webhookUrl)),
+			);
+			expect(replays.map((answer) => answer.body)).toEqual(deliveries.map(() => ({ received: true, ignored: 'duplicate' })));
+			expect(restarted.executions).toHaveLength(0);
+		} finally {
+			await restarted.close();
+		}
 	});
 
 	it('deactivation deletes the endpoint', async () => {

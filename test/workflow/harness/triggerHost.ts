@@ -15,7 +15,6 @@ import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 import { additionalData, NODE_TYPES, PACKAGE } from './n8nCore';
 import { HEYGEN_CREDENTIALS } from './runWorkflow';
 
-const trigger = new HeyGenTrigger();
 const WEBHOOK_ID = 'heygen-trigger-hook';
 
 export interface TriggerHost {
@@ -84,9 +83,30 @@ class ResponseRecorder {
  * loaded for every request and saved after it if changed, webhook() called in n8n-core's
  * WebhookContext, and for `responseMode: 'onReceived'` the execution recorded before the answer.
  */
+export interface HostOptions {
+	/** Static data as an earlier n8n process saved it. */
+	staticData?: IDataObject;
+	/** The node as another n8n process has it (its own memory): see `freshProcess`. */
+	trigger?: HeyGenTrigger;
+}
+
+/** The HeyGen Trigger as a newly started n8n process loads it: module state and all. */
+export function freshProcess(): HeyGenTrigger {
+	let node: HeyGenTrigger | undefined;
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const module = require('../../../nodes/HeyGenTrigger/HeyGenTrigger.node') as { HeyGenTrigger: typeof HeyGenTrigger };
+		node = new module.HeyGenTrigger();
+	});
+	return node!;
+}
+
+const sharedProcess = new HeyGenTrigger();
+
 export async function hostTrigger(
 	parameters: INode['parameters'],
 	credentials: ICredentialDataDecryptedObject,
+	{ staticData = {}, trigger = sharedProcess }: HostOptions = {},
 ): Promise<TriggerHost> {
 	const receiver = await startReceiver();
 	const webhookBaseUrl = `${new URL(receiver.url).origin}/webhook`;
@@ -100,7 +120,7 @@ export async function hostTrigger(
 		parameters,
 		credentials: { [HEYGEN_CREDENTIALS]: { id: '1', name: 'HeyGen (sandbox)' } },
 	};
-	let saved: IDataObject = {};
+	let saved: IDataObject = staticData;
 	const executions: INodeExecutionData[][] = [];
 
 	const load = () =>
