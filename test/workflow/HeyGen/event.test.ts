@@ -1,3 +1,5 @@
+import type { INode } from 'n8n-workflow';
+
 import { searchWebhookEndpoints } from '../../../nodes/shared/methods/listSearch';
 import { useSandbox } from '../harness/sandboxFixture';
 
@@ -24,15 +26,13 @@ describe('Event Type → Get Many', () => {
 });
 
 describe('Event → Get Many', () => {
+	const getEvents = async (parameters: INode['parameters']) =>
+		await heygen.run([{}], { resource: 'event', operation: 'getAll', ...parameters });
+
 	it('passes both filters to HeyGen and follows the cursor', async () => {
 		fireEvents(700);
 
-		const result = await heygen.run([{}], {
-			resource: 'event',
-			operation: 'getAll',
-			returnAll: true,
-			filters: { eventType: 'avatar_video.success', entityId: 'ent_a' },
-		});
+		const result = await getEvents({ returnAll: true, filters: { eventType: 'avatar_video.success', entityId: 'ent_a' } });
 
 		const expected = heygen.sandbox
 			.events()
@@ -47,13 +47,7 @@ describe('Event → Get Many', () => {
 	it('honours the limit, with no filters sent when none are set', async () => {
 		fireEvents(30);
 
-		const result = await heygen.run([{}], {
-			resource: 'event',
-			operation: 'getAll',
-			returnAll: false,
-			limit: 7,
-			filters: { eventType: '' },
-		});
+		const result = await getEvents({ returnAll: false, limit: 7, filters: { eventType: '' } });
 
 		expect(result.output('HeyGen')).toHaveLength(7);
 		expect(heygen.calls().map((call) => call.query)).toEqual([{ limit: '7' }]);
