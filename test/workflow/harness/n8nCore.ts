@@ -1,6 +1,6 @@
 // The pieces n8n's own server supplies around n8n-core's engine, cut down to what a workflow with
 // the HeyGen nodes touches: the node types, a credentials helper and the execution's additional data.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -26,8 +26,11 @@ import { HeyGenWebhooksApi } from '../../../credentials/HeyGenWebhooksApi.creden
 import { HeyGen } from '../../../nodes/HeyGen/HeyGen.node';
 import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 
-// n8n-core reads its instance settings (an encryption key in a settings file) from the user folder.
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'heygen-workflow-tier-'));
+// n8n-core reads its instance settings (an encryption key in a settings file) from the user
+// folder: one throw-away folder per test file.
+const userFolder = mkdtempSync(path.join(tmpdir(), 'heygen-workflow-tier-'));
+process.env.N8N_USER_FOLDER = userFolder;
+afterAll(() => rmSync(userFolder, { recursive: true, force: true }));
 // Node errors are the tests' to read; n8n's error reporter would log each one too.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
