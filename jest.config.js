@@ -1,4 +1,4 @@
-// `npm test` runs unit + sandbox; `npm run test:e2e` runs e2e against a real n8n;
+// `npm test` runs unit + sandbox + workflow (n8n-core in-process); `npm run test:e2e` runs e2e against a real n8n;
 // `npm run test:e2e:queue` runs e2e-queue against n8n in queue mode (Postgres, Redis, 4 processes).
 const base = {
   preset: 'ts-jest',
@@ -10,6 +10,7 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'sandbox', testMatch: ['<rootDir>/test/sandbox/**/*.test.ts'] },
+    { ...base, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
     {
       ...base,
       displayName: 'e2e',

@@ -1,55 +1,8 @@
-// The sandbox's event-type catalogue and realistic sample `event_data` per type.
-// Shapes follow HeyGen's documented `event_data` fields; undocumented families get a plausible
-// id plus `callback_id` (HeyGen's own docs do not pin them down).
+// Realistic sample `event_data` per event type, for the event types of the package's catalogue.
+// Shapes follow the "Known event_data shapes" of HeyGen's webhook docs; undocumented families get a
+// plausible id plus `callback_id` (HeyGen's own docs do not pin them down).
 import { randomBytes } from 'node:crypto';
 import { hex32 } from './ids';
-import type { EventTypeInfo } from './types';
-
-/** The 23 types enumerated by the v3 create/update schema. */
-export const SCHEMA_EVENT_TYPES: readonly EventTypeInfo[] = [
-	{ event_type: 'avatar_video.success', description: 'An avatar video finished rendering.' },
-	{ event_type: 'avatar_video.fail', description: 'An avatar video failed to render.' },
-	{ event_type: 'avatar_video_gif.success', description: 'An avatar video GIF was generated.' },
-	{ event_type: 'avatar_video_gif.fail', description: 'An avatar video GIF failed to generate.' },
-	{ event_type: 'avatar_video_caption.success', description: 'Captions for an avatar video were generated.' },
-	{ event_type: 'avatar_video_caption.fail', description: 'Captions for an avatar video failed to generate.' },
-	{ event_type: 'video_translate.success', description: 'A video translation finished.' },
-	{ event_type: 'video_translate.fail', description: 'A video translation failed.' },
-	{ event_type: 'video_agent.success', description: 'A Video Agent video finished.' },
-	{ event_type: 'video_agent.fail', description: 'A Video Agent video failed.' },
-	{ event_type: 'personalized_video', description: 'A personalized video for a contact is ready.' },
-	{ event_type: 'instant_avatar.success', description: 'An instant avatar was created.' },
-	{ event_type: 'instant_avatar.fail', description: 'An instant avatar failed to be created.' },
-	{ event_type: 'photo_avatar_generation.success', description: 'Photo avatar images were generated.' },
-	{ event_type: 'photo_avatar_generation.fail', description: 'Photo avatar generation failed.' },
-	{ event_type: 'photo_avatar_train.success', description: 'A photo avatar group finished training.' },
-	{ event_type: 'photo_avatar_train.fail', description: 'A photo avatar group failed to train.' },
-	{ event_type: 'photo_avatar_add_motion.success', description: 'Motion was added to a photo avatar.' },
-	{ event_type: 'photo_avatar_add_motion.fail', description: 'Adding motion to a photo avatar failed.' },
-	{ event_type: 'proofread_creation.success', description: 'A translation proofread was created.' },
-	{ event_type: 'proofread_creation.fail', description: 'A translation proofread failed to be created.' },
-	{ event_type: 'live_avatar.success', description: 'A live (interactive) avatar was created.' },
-	{ event_type: 'live_avatar.fail', description: 'A live (interactive) avatar failed to be created.' },
-];
-
-/** Types named elsewhere in HeyGen material but not in the create schema enum. */
-export const EXTRA_EVENT_TYPES: readonly EventTypeInfo[] = [
-	{
-		event_type: 'video_translate.preflight.validation_failed',
-		description: 'A video translation was rejected by preflight validation.',
-	},
-	{
-		event_type: 'video_translate.preflight.download_failed',
-		description: 'The source video of a translation could not be downloaded.',
-	},
-	{ event_type: 'hyperframes_video.success', description: 'A HyperFrames video finished rendering.' },
-	{ event_type: 'hyperframes_video.fail', description: 'A HyperFrames video failed to render.' },
-	{ event_type: 'ai_clipping.success', description: 'AI clipping produced clips.' },
-	{ event_type: 'ai_clipping.fail', description: 'AI clipping failed.' },
-	{ event_type: 'batch.finished', description: 'A batch of jobs finished.' },
-];
-
-export const BUILTIN_EVENT_TYPES: readonly EventTypeInfo[] = [...SCHEMA_EVENT_TYPES, ...EXTRA_EVENT_TYPES];
 
 const FILES = 'https://files2.heygen.ai/aws_pacific/avatar_tmp';
 

@@ -1,6 +1,7 @@
 // In-memory data of the sandbox: accounts (one per API key, fully separate), their endpoints and
 // fired events, plus the event-type catalogue (built-ins and types added at run time).
-import { BUILTIN_EVENT_TYPES, sampleEventData } from './catalogue';
+import { BUILT_IN_EVENT_TYPES } from '../../nodes/shared/eventCatalogue';
+import { sampleEventData } from './catalogue';
 import type { DeliveryEngine } from './delivery';
 import { newEventId } from './ids';
 import type {
@@ -113,7 +114,7 @@ export class SandboxState {
 	}
 
 	eventTypes(): EventTypeInfo[] {
-		return [...BUILTIN_EVENT_TYPES, ...this.extraTypes].map((t) => ({ ...t }));
+		return [...BUILT_IN_EVENT_TYPES, ...this.extraTypes].map((t) => ({ ...t }));
 	}
 
 	isKnownEventType(eventType: string): boolean {

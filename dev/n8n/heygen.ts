@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 
 import { HeyGenSandbox, signBody } from '../heygen-sandbox/server';
 import type { EndpointRecord } from '../heygen-sandbox/types';
-import { CREDENTIAL_TYPE, TRIGGER_TYPE, waitFor, type N8nClient, type WorkflowInput } from './n8n';
+import { CREDENTIAL_TYPE, isDone, nodeOutput, TRIGGER_TYPE, waitFor, type Execution, type N8nClient, type WorkflowInput } from './n8n';
 
 /** Helpers that join the sandbox and n8n: trigger workflows, endpoint waits, hand-made deliveries. */
 
@@ -88,4 +88,68 @@ export async function deliver(url: string, delivery: HandDelivery) {
 		transformRequest: [(data: unknown) => data],
 		validateStatus: () => true,
 	});
+}
+
+/** A delivery as HeyGen sends it: a fresh body and its event id (also inside the body, for n8n's Webhook node). */
+export function genuineDelivery(eventData: Record<string, unknown> = {}) {
+	const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
+	const body = JSON.stringify({
+		event_type: 'avatar_video.success',
+		event_data: { video_id: randomUUID(), url: 'https://files.example/video.mp4', callback_id: null, event_id: eventId, ...eventData },
+	});
+	return { eventId, body };
+}
+
+export type EventIdOf = (execution: Execution) => unknown;
+
+/** The event id the HeyGen Trigger put on an execution's item. */
+export const triggerEventId: EventIdOf = (execution) => nodeOutput(execution, TRIGGER_NAME)[0]?.event_id;
+
+export interface MarkerOptions {
+	/** How to read an execution's event id (default: the HeyGen Trigger's item). */
+	eventIdOf?: EventIdOf;
+	/** Merged into the marker's event_data, e.g. a callback_id the trigger waits for. */
+	eventData?: Record<string, unknown>;
+}
+
+/**
+ * For negative checks without a fixed wait: sends a genuine marker delivery after the ones that
+ * must not run, waits until the marker has run and no execution is still running, and returns
+ * every execution of the workflow (newest first). Whatever was sent before the marker has started
+ * its execution by then, or never will.
+ */
+export async function afterMarker(
+	n8n: N8nClient,
+	workflow: { id: string; url: string },
+	secret: string,
+	{ eventIdOf = triggerEventId, eventData }: MarkerOptions = {},
+): Promise<Execution[]> {
+	const marker = genuineDelivery(eventData);
+	const answer = await deliver(workflow.url, { body: marker.body, secret, eventId: marker.eventId });
+	if (answer.status !== 200) throw new Error(`the marker ${marker.eventId} was answered ${answer.status}: ${JSON.stringify(answer.data)}`);
+	await waitFor(`the marker ${marker.eventId} to run`, async () => {
+		// Executions come newest first; the marker was created last.
+		const latest = (await n8n.api.get('/executions', { params: { workflowId: workflow.id, includeData: true, limit: 10 } })).data
+			.data as Execution[];
+		return latest.some((execution) => eventIdOf(execution) === marker.eventId && isDone(execution));
+	}, 120_000);
+	await waitFor('every execution to finish', async () => (await n8n.executions(workflow.id, false)).every(isDone), 60_000);
+	return await n8n.executions(workflow.id);
+}
+
+/** How many executions each event id has. */
+export function countByEvent(executions: Execution[], eventIdOf: EventIdOf = triggerEventId): Map<unknown, number> {
+	const counts = new Map<unknown, number>();
+	for (const execution of executions) {
+		const id = eventIdOf(execution);
+		counts.set(id, (counts.get(id) ?? 0) + 1);
+	}
+	return counts;
+}
+
+/** Waits for the execution of one event (whatever else the workflow runs) and returns it. */
+export async function waitForEventExecution(n8n: N8nClient, workflowId: string, eventId: string): Promise<Execution> {
+	return await waitFor(`the execution of ${eventId}`, async () =>
+		(await n8n.executions(workflowId)).find((execution) => triggerEventId(execution) === eventId && isDone(execution)),
+	);
 }

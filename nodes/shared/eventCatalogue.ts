@@ -7,9 +7,11 @@ export interface HeyGenEventType {
 }
 
 /**
- * The built-in catalogue: used only when the live list cannot be loaded. The live list from
- * HeyGen wins, because new event types appear there first; deliveries of types missing here
- * are never dropped (see nodes/HeyGenTrigger/deliveryDecision.ts).
+ * HeyGen's event types, the one list of them in this repository (the sandbox serves it too): the
+ * 23 that the v3 create/update schema enumerates, then the 7 more that HeyGen's CLI enumerates.
+ * The node uses it only when the live list cannot be loaded: the live list from HeyGen wins,
+ * because new event types appear there first, and the trigger never drops a delivery because its
+ * type is missing here.
  */
 export const BUILT_IN_EVENT_TYPES: HeyGenEventType[] = [
 	{ event_type: 'avatar_video.success', description: 'An avatar video finished rendering' },
@@ -35,6 +37,14 @@ export const BUILT_IN_EVENT_TYPES: HeyGenEventType[] = [
 	{ event_type: 'proofread_creation.fail', description: 'Creating a proofread failed' },
 	{ event_type: 'live_avatar.success', description: 'A live avatar session succeeded' },
 	{ event_type: 'live_avatar.fail', description: 'A live avatar session failed' },
+	// Enumerated by HeyGen's CLI, not by the create/update schema.
+	{ event_type: 'video_translate.preflight.validation_failed', description: 'A video translation was rejected by preflight validation' },
+	{ event_type: 'video_translate.preflight.download_failed', description: 'The source video of a translation could not be downloaded' },
+	{ event_type: 'hyperframes_video.success', description: 'A HyperFrames video finished rendering' },
+	{ event_type: 'hyperframes_video.fail', description: 'A HyperFrames video failed to render' },
+	{ event_type: 'ai_clipping.success', description: 'AI clipping produced clips' },
+	{ event_type: 'ai_clipping.fail', description: 'AI clipping failed' },
+	{ event_type: 'batch.finished', description: 'A batch of jobs finished' },
 ];
 
 const ACRONYMS: Record<string, string> = { gif: 'GIF', ai: 'AI' };

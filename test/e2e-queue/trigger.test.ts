@@ -2,9 +2,21 @@ import { randomUUID } from 'crypto';
 import * as net from 'net';
 
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { createTriggerWorkflow, deliver, endpointsFor, TRIGGER_NAME, waitForEndpoints, type TriggerWorkflow } from '../../dev/n8n/heygen';
+import {
+	afterMarker,
+	countByEvent,
+	createTriggerWorkflow,
+	deliver,
+	endpointsFor,
+	genuineDelivery,
+	TRIGGER_NAME,
+	triggerEventId,
+	waitForEndpoints,
+	type EventIdOf,
+	type TriggerWorkflow,
+} from '../../dev/n8n/heygen';
 import { sendAll } from '../../dev/n8n/load';
-import { isDone, nodeOutput, sleep, waitFor, type Execution } from '../../dev/n8n/n8n';
+import { nodeOutput, sleep, waitFor } from '../../dev/n8n/n8n';
 import { QueueCluster } from '../../dev/n8n/queue';
 
 /**
@@ -13,33 +25,11 @@ import { QueueCluster } from '../../dev/n8n/queue';
  * execution" check sends a genuine marker delivery last and counts once the marker has run.
  */
 
-type EventIdOf = (execution: Execution) => unknown;
-const triggerEventId: EventIdOf = (execution) => nodeOutput(execution, TRIGGER_NAME)[0]?.event_id;
 const webhookNodeEventId: EventIdOf = (execution) =>
 	(nodeOutput(execution, 'Webhook')[0]?.body as { event_data?: { event_id?: string } } | undefined)?.event_data?.event_id;
 
-/** How many executions each event id has. */
-function countByEvent(executions: Execution[], eventIdOf: EventIdOf = triggerEventId): Map<unknown, number> {
-	const counts = new Map<unknown, number>();
-	for (const execution of executions) {
-		const id = eventIdOf(execution);
-		counts.set(id, (counts.get(id) ?? 0) + 1);
-	}
-	return counts;
-}
-
 function executionsOf(counts: Map<unknown, number>, eventIds: string[]): number {
 	return eventIds.reduce((sum, id) => sum + (counts.get(id) ?? 0), 0);
-}
-
-/** A delivery as HeyGen sends it: a fresh body, its event id, signed with the endpoint's secret. */
-function genuineDelivery() {
-	const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-	const body = JSON.stringify({
-		event_type: 'avatar_video.success',
-		event_data: { video_id: randomUUID(), url: 'https://files.example/video.mp4', callback_id: null, event_id: eventId },
-	});
-	return { eventId, body };
 }
 
 describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worker)', () => {
@@ -76,26 +66,6 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 		expect(open.filter((port) => port !== undefined)).toEqual([]);
 	}, 120_000);
 
-	/** Sends a genuine delivery, waits until it has run and nothing else is running; returns all executions. */
-	async function afterMarker(
-		workflowId: string,
-		url: string,
-		markerSecret: string,
-		eventIdOf: EventIdOf = triggerEventId,
-	): Promise<Execution[]> {
-		const marker = genuineDelivery();
-		const answer = await deliver(url, { body: marker.body, secret: markerSecret, eventId: marker.eventId });
-		expect(answer.status).toBe(200);
-		await waitFor(`the marker ${marker.eventId} to run`, async () => {
-			// Executions come newest first; the marker was created last.
-			const latest = (await cluster.n8n.api.get('/executions', { params: { workflowId, includeData: true, limit: 10 } })).data
-				.data as Execution[];
-			return latest.some((execution) => eventIdOf(execution) === marker.eventId && isDone(execution));
-		}, 120_000);
-		await waitFor('every execution to finish', async () => (await cluster.n8n.executions(workflowId, false)).every(isDone), 60_000);
-		return await cluster.n8n.executions(workflowId);
-	}
-
 	it('registers exactly one endpoint from main, through the proxy; both webhook processes verify, the worker runs each delivery once', async () => {
 		expect(endpointsFor(sandbox, apiKey, workflow.url)).toHaveLength(1);
 		expect(workflow.url.startsWith(cluster.proxy.url)).toBe(true);
@@ -128,7 +98,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 			expect((await deliver(url, { body, secret: 'whsec_not_the_secret' })).status).toBe(401);
 			expect((await deliver(url, { body, signature: null })).status).toBe(401);
 		}
-		const executions = await afterMarker(workflow.id, workflow.url, secret);
+		const executions = await afterMarker(cluster.n8n, workflow, secret);
 		expect(executions).toHaveLength(before + 1);
 	});
 
@@ -144,7 +114,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 			const retry = await deliver(cluster.via(1, workflow.url), { body: delivery.body, secret, eventId: delivery.eventId });
 			expect(retry.status).toBe(200);
 		}
-		const executions = await afterMarker(workflow.id, workflow.url, secret);
+		const executions = await afterMarker(cluster.n8n, workflow, secret);
 		expect(countByEvent(executions).get(delivery.eventId)).toBe(1);
 		expect(executions).toHaveLength(before + 2);
 	});
@@ -160,7 +130,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 			);
 			expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
 		}
-		const counts = countByEvent(await afterMarker(workflow.id, workflow.url, secret));
+		const counts = countByEvent(await afterMarker(cluster.n8n, workflow, secret));
 		const ids = deliveries.map((delivery) => delivery.eventId);
 		process.stderr.write(`[queue] 10 deliveries x 2 simultaneous copies (one per webhook process): ${executionsOf(counts, ids)} executions\n`);
 		for (const id of ids) expect([1, 2]).toContain(counts.get(id));
@@ -180,7 +150,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 					await Promise.all([first, copy(1)]);
 				}),
 			);
-			const counts = countByEvent(await afterMarker(workflow.id, workflow.url, secret));
+			const counts = countByEvent(await afterMarker(cluster.n8n, workflow, secret));
 			const executed = executionsOf(counts, deliveries.map((delivery) => delivery.eventId));
 			rows.push(`  second copy +${offsetMs} ms: ${executed} executions for ${perOffset} events`);
 			expect(executed).toBeGreaterThanOrEqual(perOffset); // never fewer than one each
@@ -270,7 +240,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 					[0, 1].map((index) => deliver(cluster.via(index, url), { body: delivery.body, secret: dedupeSecret, eventId: delivery.eventId })),
 				);
 			}
-			const executions = await afterMarker(id, url, dedupeSecret);
+			const executions = await afterMarker(cluster.n8n, { id, url }, dedupeSecret);
 			const ids = deliveries.map((delivery) => delivery.eventId);
 			const runsAfter = (node: string) =>
 				countByEvent(executions, (execution) => nodeOutput(execution, node)[0]?.event_id);
@@ -310,7 +280,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 			deliver(workflow.url, { body: deliveries[index].body, secret, eventId: replayIds[index] }),
 		);
 		expect(replays.filter((replay) => replay.value.status !== 200).map((replay) => replay.value.status)).toEqual([]);
-		const counts = countByEvent(await afterMarker(workflow.id, workflow.url, secret));
+		const counts = countByEvent(await afterMarker(cluster.n8n, workflow, secret));
 		return {
 			retried: replayIds.filter((id, index) => index % 2 === 0 && (counts.get(id) ?? 0) > 1).length,
 			rebodied: replayIds.filter((id, index) => index % 2 === 1 && counts.has(id)).length,
@@ -374,7 +344,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 
 		const missing = async (workflowId: string, answered: string[], eventIdOf: EventIdOf) => {
 			const markerUrl = workflowId === workflow.id ? workflow.url : `${cluster.proxy.url}${plainPath}`;
-			const executions = await afterMarker(workflowId, markerUrl, secret, eventIdOf).catch(async () => await cluster.n8n.executions(workflowId));
+			const executions = await afterMarker(cluster.n8n, { id: workflowId, url: markerUrl }, secret, { eventIdOf }).catch(async () => await cluster.n8n.executions(workflowId));
 			const succeeded = new Set(executions.filter((e) => e.status === 'success').map(eventIdOf));
 			return answered.filter((eventId) => !succeeded.has(eventId));
 		};
@@ -406,7 +376,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 		expect(answeredAfterKill.length).toBeGreaterThan(0);
 		// Back only after the retries have landed: a booting process may answer 404 meanwhile.
 		await cluster.webhooks[0].process.start();
-		const counts = countByEvent(await afterMarker(workflow.id, workflow.url, secret));
+		const counts = countByEvent(await afterMarker(cluster.n8n, workflow, secret));
 		const perEvent = fired.map((id) => counts.get(id) ?? 0);
 		process.stderr.write(
 			`[queue] SIGKILL while delivering: ${failedAttempts} failed attempts retried; executions per event: ` +

@@ -1,7 +1,5 @@
-import * as http from 'http';
-import type { AddressInfo } from 'net';
-
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { startReceiver } from '../../dev/heygen-sandbox/testing/receiver';
 import { CREDENTIAL_TYPE, freePort, N8nInstance, PACKAGE_NAME } from '../../dev/n8n/n8n';
 
 /** The packed package, installed as a community package, loads in a real n8n (2.41.1 by default). */
@@ -52,17 +50,12 @@ describe('n8n-nodes-heygen inside n8n', () => {
 		['an HTML page', 'text/html', '<!DOCTYPE html><html><body>Welcome</body></html>', /is not HeyGen's API: .*a web page.*Check the Base URL/],
 		['JSON that is not HeyGen\'s user', 'application/json', '{"status":"ok","data":{"version":1}}', /is not HeyGen's API: .*something else.*Check the Base URL/],
 	])('fails the credential test on %s, naming the Base URL', async (_case, contentType, body, message) => {
-		const server = http.createServer((_request, response) => {
-			response.setHeader('Content-Type', contentType);
-			response.end(body);
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const server = await startReceiver(() => ({ status: 200, body, headers: { 'Content-Type': contentType } }));
 		try {
-			const { port } = server.address() as AddressInfo;
-			const result = await n8n.testCredential({ apiKey, baseUrl: `http://127.0.0.1:${port}` });
+			const result = await n8n.testCredential({ apiKey, baseUrl: server.base });
 			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(message) });
 		} finally {
-			await new Promise((resolve) => server.close(resolve));
+			await server.close();
 		}
 	});
 

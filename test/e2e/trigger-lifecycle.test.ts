@@ -1,16 +1,17 @@
 import axios from 'axios';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
-
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
+import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 import {
+	afterMarker,
+	countByEvent,
 	createTriggerWorkflow,
 	deliver,
 	endpointsFor,
-	TRIGGER_NAME,
+	triggerEventId,
 	waitForEndpoints,
+	waitForEventExecution,
 } from '../../dev/n8n/heygen';
-import { N8nInstance, nodeOutput, sleep } from '../../dev/n8n/n8n';
+import { N8nInstance, waitFor } from '../../dev/n8n/n8n';
 
 /**
  * The trigger across n8n restarts and in a crowded HeyGen account. With the publication service
@@ -23,14 +24,13 @@ describe('HeyGen Trigger lifecycle across restarts and crowded accounts', () => 
 	let sandbox: HeyGenSandbox;
 	let n8n: N8nInstance;
 	let credential: { id: string; name: string };
-	let otherReceiver: http.Server;
+	let otherReceiver: Receiver;
 
 	beforeAll(async () => {
 		// Short pages (10), so that finding this node's endpoint means following the cursor.
 		sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [300, 600], maxPageSize: 10 });
-		otherReceiver = http.createServer((_req, res) => res.writeHead(204).end());
-		await new Promise<void>((resolve) => otherReceiver.listen(0, '127.0.0.1', resolve));
-		const otherUrl = `http://127.0.0.1:${(otherReceiver.address() as AddressInfo).port}`;
+		otherReceiver = await startReceiver(() => ({ status: 204 }));
+		const otherUrl = otherReceiver.base;
 		n8n = await N8nInstance.start(bootEnv);
 		credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
 		// 25 endpoints of other integrations: the account's list spans several pages.
@@ -47,7 +47,7 @@ describe('HeyGen Trigger lifecycle across restarts and crowded accounts', () => 
 	afterAll(async () => {
 		await n8n?.dispose();
 		await sandbox?.stop();
-		otherReceiver?.close();
+		await otherReceiver?.close();
 	});
 
 	it('adopts an endpoint already registered for its URL (rotating its secret) among 25 others', async () => {
@@ -73,8 +73,7 @@ describe('HeyGen Trigger lifecycle across restarts and crowded accounts', () => 
 		const withOldSecret = await deliver(workflow.url, { body, secret: orphanSecret });
 		expect(withOldSecret.status).toBe(401);
 		const fired = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success' });
-		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
-		expect(nodeOutput(execution, TRIGGER_NAME)[0].event_id).toBe(fired.event_id);
+		await waitForEventExecution(n8n, workflow.id, fired.event_id);
 
 		await n8n.deactivate(workflow.id);
 		await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
@@ -87,47 +86,48 @@ describe('HeyGen Trigger lifecycle across restarts and crowded accounts', () => 
 		const [before] = await waitForEndpoints(sandbox, apiKey, workflow.url, 1);
 
 		const first = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success' });
-		await n8n.waitForExecutions(workflow.id, 1);
+		await waitForEventExecution(n8n, workflow.id, first.event_id);
 		const [accepted] = sandbox.deliveries({ event_id: first.event_id, endpoint_id: before.endpoint_id });
+		const delivered = [first.event_id];
 
 		for (let restart = 1; restart <= 2; restart++) {
-			const createsBefore = sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' }).length;
+			const creates = () => sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' }).length;
+			const lists = () => sandbox.calls({ method: 'GET', path: '/v3/webhooks/endpoints' }).length;
+			const [createsBefore, listsBefore] = [creates(), lists()];
 			await n8n.restart(bootEnv);
-			// Boot ran checkExists() (a list call) and found its endpoint: no new create.
-			await sleep(2000);
-			expect(sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' })).toHaveLength(createsBefore);
+			// Boot ran checkExists() (a list call) and found its endpoint; a create would follow that
+			// list at once, and a delivery that runs after it is the marker: no new create.
+			await waitFor('checkExists() at boot', () => lists() > listsBefore);
+			const marker = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success' });
+			await waitForEventExecution(n8n, workflow.id, marker.event_id);
+			delivered.push(marker.event_id);
+			expect(creates()).toBe(createsBefore);
 			const endpoints = endpointsFor(sandbox, apiKey, workflow.url);
 			expect(endpoints).toHaveLength(1);
 			expect(endpoints[0].endpoint_id).toBe(before.endpoint_id);
 		}
 
-		const fired = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success' });
-		const executions = await n8n.waitForExecutions(workflow.id, 2);
-		expect(executions.map((execution) => nodeOutput(execution, TRIGGER_NAME)[0].event_id)).toContain(fired.event_id);
-
 		// What was accepted before the restarts is still remembered (static data persisted).
 		const replay = await deliver(workflow.url, {
 			body: accepted.request_body,
-			signature: accepted.request_headers['heygen-signature'] ?? accepted.request_headers['Heygen-Signature'],
+			signature: accepted.request_headers['Heygen-Signature'],
+			eventId: 'evt_replay_after_restarts',
 		});
 		expect(replay.data).toMatchObject({ ignored: 'duplicate' });
 		expect(replay.status).toBe(200);
-		await sleep(1000);
-		expect(await n8n.executions(workflow.id)).toHaveLength(2);
+		const executions = await afterMarker(n8n, workflow, before.secret as string);
+		expect(countByEvent(executions).get('evt_replay_after_restarts')).toBeUndefined();
+		expect(executions).toHaveLength(delivered.length + 1);
+		expect(executions.map(triggerEventId)).toEqual(expect.arrayContaining(delivered));
 
 		await n8n.deactivate(workflow.id);
 		await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
 	});
 
 	async function waitForRotatedAndPatched(endpointId: string, oldSecret: string) {
-		const deadline = Date.now() + 30_000;
-		while (Date.now() < deadline) {
+		await waitFor('the orphan endpoint to be adopted (rotated and patched)', () => {
 			const endpoint = sandbox.listEndpoints(apiKey).find((candidate) => candidate.endpoint_id === endpointId);
-			if (endpoint && endpoint.secret !== oldSecret && JSON.stringify(endpoint.events) === '["avatar_video.success"]') {
-				return;
-			}
-			await sleep(200);
-		}
-		throw new Error('the orphan endpoint was not adopted (rotated and patched)');
+			return endpoint && endpoint.secret !== oldSecret && JSON.stringify(endpoint.events) === '["avatar_video.success"]';
+		});
 	}
 });

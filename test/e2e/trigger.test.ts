@@ -1,18 +1,23 @@
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
 import {
+	afterMarker,
+	countByEvent,
 	createTriggerWorkflow,
 	deliver,
 	endpointsFor,
 	TRIGGER_NAME,
+	triggerEventId,
 	waitForEndpoints,
+	waitForEventExecution,
 	type TriggerWorkflow,
 } from '../../dev/n8n/heygen';
-import { N8nInstance, nodeOutput, sleep, waitFor } from '../../dev/n8n/n8n';
+import { N8nInstance, nodeOutput } from '../../dev/n8n/n8n';
 import { N8N_VERSION } from '../../dev/n8n/paths';
 
 /**
  * The HeyGen Trigger inside a real n8n 2.41.1: registration on activation, verification of every
- * delivery, and the lifecycle edge cases n8n and HeyGen produce.
+ * delivery, and the lifecycle edge cases n8n and HeyGen produce. Tests find their executions by
+ * event id, so none depends on another; a "no execution" check counts after a marker delivery.
  */
 describe('HeyGen Trigger in n8n', () => {
 	const apiKey = 'e2e-trigger-key';
@@ -69,7 +74,7 @@ describe('HeyGen Trigger in n8n', () => {
 				callback_id: 'order-42',
 				entity_id: 'entity-e2e',
 			});
-			const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+			const execution = await waitForEventExecution(n8n, workflow.id, fired.event_id);
 			const [item] = nodeOutput(execution, TRIGGER_NAME);
 			expect(item).toMatchObject({
 				event_type: 'avatar_video.success',
@@ -92,47 +97,43 @@ describe('HeyGen Trigger in n8n', () => {
 				entity_id: 'entity-e2e',
 				event_data: { msg: 'Avatar not found' },
 			});
-			const executions = await n8n.waitForExecutions(workflow.id, 2);
-			const items = executions.flatMap((execution) => nodeOutput(execution, TRIGGER_NAME));
-			const failure = items.find((item) => item.event_id === fired.event_id);
+			const execution = await waitForEventExecution(n8n, workflow.id, fired.event_id);
+			const [failure] = nodeOutput(execution, TRIGGER_NAME);
 			expect(failure).toMatchObject({ status: 'fail', failure_message: 'Avatar not found', callback_id: 'order-43' });
 		});
 
 		it('rejects forged, unsigned, altered, stale and malformed deliveries without an execution', async () => {
-			const before = (await n8n.executions(workflow.id)).length;
 			const apiCallsBefore = sandbox.calls().length;
 			const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: 'v-forged' } });
 
-			const forged = await deliver(workflow.url, { body, secret: 'whsec_not_the_secret' });
+			const forged = await deliver(workflow.url, { body, secret: 'whsec_not_the_secret', eventId: 'evt_forged' });
 			expect(forged.status).toBe(401);
 			expect(forged.data).toMatchObject({ error: 'invalid_signature' });
 
-			const unsigned = await deliver(workflow.url, { body, signature: null });
+			const unsigned = await deliver(workflow.url, { body, signature: null, eventId: 'evt_unsigned' });
 			expect(unsigned.status).toBe(401);
 			expect(unsigned.data).toMatchObject({ error: 'missing_signature' });
 
 			const signature = (await import('../../dev/heygen-sandbox/server')).signBody(secret, body);
-			const altered = await deliver(workflow.url, { body: body.replace('v-forged', 'v-altered'), signature });
+			const altered = await deliver(workflow.url, { body: body.replace('v-forged', 'v-altered'), signature, eventId: 'evt_altered' });
 			expect(altered.status).toBe(401);
 
-			const stale = await deliver(workflow.url, { body, secret, timestamp: Math.floor(Date.now() / 1000) - 600 });
+			const stale = await deliver(workflow.url, { body, secret, timestamp: Math.floor(Date.now() / 1000) - 600, eventId: 'evt_stale' });
 			expect(stale.status).toBe(401);
 			expect(stale.data.message).toMatch(/stale/i);
 
-			const notJson = await deliver(workflow.url, { body: 'event_type=avatar_video.success', secret, contentType: 'text/plain' });
+			const notJson = await deliver(workflow.url, { body: 'event_type=avatar_video.success', secret, contentType: 'text/plain', eventId: 'evt_not_json' });
 			expect(notJson.status).toBe(400);
 
-			const noType = await deliver(workflow.url, { body: JSON.stringify({ event_data: {} }), secret });
+			const noType = await deliver(workflow.url, { body: JSON.stringify({ event_data: {} }), secret, eventId: 'evt_no_type' });
 			expect(noType.status).toBe(400);
 			// Rejections stay cheap: not one call to HeyGen.
 			expect(sandbox.calls()).toHaveLength(apiCallsBefore);
 
-			// A genuine delivery after them: once it has run, the earlier ones would have too.
-			const genuine = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-e2e' });
-			const executions = await n8n.waitForExecutions(workflow.id, before + 1);
-			await sleep(1000);
-			expect(await n8n.executions(workflow.id)).toHaveLength(before + 1);
-			expect(nodeOutput(executions[0], TRIGGER_NAME)[0].event_id).toBe(genuine.event_id);
+			// Once a genuine delivery sent after them has run, any of them would have run too.
+			const rejected = ['evt_forged', 'evt_unsigned', 'evt_altered', 'evt_stale', 'evt_not_json', 'evt_no_type'];
+			const counts = countByEvent(await afterMarker(n8n, workflow, secret));
+			expect(rejected.map((eventId) => counts.get(eventId) ?? 0)).toEqual([0, 0, 0, 0, 0, 0]);
 		});
 
 		it('ignores a replayed body under a new event id and a fresh timestamp, and HeyGen retries of an accepted event', async () => {
@@ -141,16 +142,12 @@ describe('HeyGen Trigger in n8n', () => {
 				(all) => all.some((attempt) => attempt.event_id === fired.event_id && attempt.ok),
 				10_000,
 			).then((all) => all.filter((attempt) => attempt.event_id === fired.event_id));
-			const before = await waitFor('the accepted delivery to run', async () => {
-				const executions = await n8n.executions(workflow.id);
-				return executions.some((e) => nodeOutput(e, TRIGGER_NAME)[0]?.event_id === fired.event_id)
-					? executions.length
-					: undefined;
-			});
+			await waitForEventExecution(n8n, workflow.id, fired.event_id);
 
 			const replay = await deliver(workflow.url, {
 				body: accepted.request_body,
-				signature: accepted.request_headers['heygen-signature'] ?? accepted.request_headers['Heygen-Signature'],
+				signature: accepted.request_headers['Heygen-Signature'],
+				eventId: 'evt_replayed_under_a_new_id',
 			});
 			expect(replay.status).toBe(200);
 			expect(replay.data).toMatchObject({ ignored: 'duplicate' });
@@ -166,21 +163,20 @@ describe('HeyGen Trigger in n8n', () => {
 			expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
 			expect(answers.filter((answer) => answer.data?.ignored === 'duplicate')).toHaveLength(4);
 
-			await n8n.waitForExecutions(workflow.id, before + 1);
-			await sleep(1000);
-			expect(await n8n.executions(workflow.id)).toHaveLength(before + 1);
+			const counts = countByEvent(await afterMarker(n8n, workflow, secret));
+			expect([fired.event_id, 'evt_replayed_under_a_new_id', 'evt_concurrent'].map((eventId) => counts.get(eventId) ?? 0)).toEqual([1, 0, 1]);
 		});
 
 		it('ignores events of other types and other callback ids with a 200', async () => {
-			const before = (await n8n.executions(workflow.id)).length;
 			const otherType = await deliver(workflow.url, {
 				body: JSON.stringify({ event_type: 'video_translate.success', event_data: {} }),
 				secret,
+				eventId: 'evt_other_type',
 			});
 			expect(otherType.status).toBe(200);
 			expect(otherType.data).toMatchObject({ ignored: 'event_type' });
-			await sleep(1000);
-			expect(await n8n.executions(workflow.id)).toHaveLength(before);
+			const counts = countByEvent(await afterMarker(n8n, workflow, secret));
+			expect(counts.get('evt_other_type')).toBeUndefined();
 		});
 
 		it('writes neither the API key nor a signing secret to n8n\'s log', () => {
@@ -192,35 +188,43 @@ describe('HeyGen Trigger in n8n', () => {
 			}
 		});
 
-		it('deletes its endpoint when deactivated', async () => {
-			await n8n.deactivate(workflow.id);
-			await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
-		});
+		afterAll(async () => await n8n.deactivate(workflow.id));
+	});
+
+	it('deletes its endpoint when deactivated', async () => {
+		const workflow = await createTriggerWorkflow(n8n, credential, { events: ['avatar_video.success'] });
+		await activateAndWait(workflow);
+		await n8n.deactivate(workflow.id);
+		await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
 	});
 
 	it('starts only for the chosen callback id', async () => {
 		const workflow = await createTriggerWorkflow(n8n, credential, { options: { callbackId: 'job-7' } });
 		const endpoint = await activateAndWait(workflow);
 		expect(endpoint.events).toBeNull();
-		sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', callback_id: 'job-6' });
+		const other = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', callback_id: 'job-6' });
 		const wanted = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', callback_id: 'job-7' });
-		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
-		await sleep(1000);
-		expect(await n8n.executions(workflow.id)).toHaveLength(1);
-		expect(nodeOutput(execution, TRIGGER_NAME)[0]).toMatchObject({ event_id: wanted.event_id, callback_id: 'job-7' });
+		const [answered] = await sandbox.waitForDeliveries((all) => all.some((attempt) => attempt.event_id === other.event_id && attempt.ok), 10_000)
+			.then((all) => all.filter((attempt) => attempt.event_id === other.event_id));
+		expect(JSON.parse(answered.response_body)).toEqual({ received: true, ignored: 'callback_id' });
+		// The marker waits for job-7 too: it carries the callback id the trigger starts for.
+		const executions = await afterMarker(n8n, workflow, endpoint.secret as string, { eventData: { callback_id: 'job-7' } });
+		expect(executions).toHaveLength(2);
+		const execution = executions.find((candidate) => triggerEventId(candidate) === wanted.event_id);
+		expect(nodeOutput(execution!, TRIGGER_NAME)[0]).toMatchObject({ event_id: wanted.event_id, callback_id: 'job-7' });
 		await n8n.deactivate(workflow.id);
 		await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
 	});
 
 	it('passes new, unknown event types through when subscribed to all events, and outputs the raw body on request', async () => {
-		sandbox.addEventType('hyperframes_video.success', 'A HyperFrames video is ready');
+		sandbox.addEventType('brand_new_video.success', 'A type HeyGen added after this package was released');
 		const workflow = await createTriggerWorkflow(n8n, credential, { options: { output: 'raw' } });
 		await activateAndWait(workflow);
-		const fired = sandbox.fireEvent({ apiKey, event_type: 'hyperframes_video.success', event_data: { video_id: 'hf-1' } });
+		const fired = sandbox.fireEvent({ apiKey, event_type: 'brand_new_video.success', event_data: { video_id: 'hf-1' } });
 		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
 		const [item] = nodeOutput(execution, TRIGGER_NAME);
 		expect(item).toMatchObject({
-			body: { event_type: 'hyperframes_video.success', event_data: expect.objectContaining({ video_id: 'hf-1' }) },
+			body: { event_type: 'brand_new_video.success', event_data: expect.objectContaining({ video_id: 'hf-1' }) },
 			headers: { 'heygen-event-id': fired.event_id, 'heygen-signature': expect.stringMatching(/^[0-9a-f]{64}$/) },
 		});
 		await n8n.deactivate(workflow.id);
@@ -263,12 +267,16 @@ describe('HeyGen Trigger in n8n', () => {
 			expect(endpointsFor(sandbox, apiKey, workflow.url)).toHaveLength(0);
 			await n8n.activate(workflow.id);
 		}
-		await waitForEndpoints(sandbox, apiKey, workflow.url, 1, 60_000);
-		await sleep(3000);
-		expect(endpointsFor(sandbox, apiKey, workflow.url)).toHaveLength(1);
+		const [endpoint] = await waitForEndpoints(sandbox, apiKey, workflow.url, 1, 60_000);
+		// Once a delivery has run, the activation that succeeded is over: n8n retries only failed ones.
 		const fired = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success' });
-		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
-		expect(nodeOutput(execution, TRIGGER_NAME)[0].event_id).toBe(fired.event_id);
+		await waitForEventExecution(n8n, workflow.id, fired.event_id);
+		expect(endpointsFor(sandbox, apiKey, workflow.url)).toEqual([endpoint]);
+		const creates = sandbox.calls({ method: 'POST', path: '/v3/webhooks/endpoints' }).filter(
+			(call) => (call.body as { url?: string }).url === workflow.url,
+		);
+		expect(creates.filter((call) => call.status === 200)).toHaveLength(1);
+		expect(creates.filter((call) => call.status === 500)).toHaveLength(5);
 		await n8n.deactivate(workflow.id);
 		await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
 	});

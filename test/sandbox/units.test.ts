@@ -1,16 +1,21 @@
 // Small pure pieces: catalogue, URL rules, signing, and the log never leaking keys or secrets.
 import { createHmac } from 'node:crypto';
-import { BUILTIN_EVENT_TYPES, SCHEMA_EVENT_TYPES } from '../../dev/heygen-sandbox/catalogue';
+import { sampleEventData } from '../../dev/heygen-sandbox/catalogue';
+import { DeliveryEngine } from '../../dev/heygen-sandbox/delivery';
+import { SandboxState } from '../../dev/heygen-sandbox/state';
+import { BUILT_IN_EVENT_TYPES } from '../../nodes/shared/eventCatalogue';
 import { isLoopbackHost, validateWebhookUrl } from '../../dev/heygen-sandbox/probe';
 import { HeyGenSandbox, signBody, DEFAULT_RETRY_SCHEDULE_MS } from '../../dev/heygen-sandbox/server';
 import { heygen } from '../../dev/heygen-sandbox/testing/client';
 import { startReceiver } from '../../dev/heygen-sandbox/testing/receiver';
 
 describe('sandbox units', () => {
-	it('catalogue has the 23 schema types plus the 7 others, no duplicates', () => {
-		expect(SCHEMA_EVENT_TYPES).toHaveLength(23);
-		expect(BUILTIN_EVENT_TYPES).toHaveLength(30);
-		expect(new Set(BUILTIN_EVENT_TYPES.map((t) => t.event_type)).size).toBe(30);
+	it('serves the package\'s event catalogue, with a sample payload for every type', () => {
+		const sandbox = new SandboxState(new DeliveryEngine({ retryScheduleMs: [], deliveryTimeoutMs: 1000, log: () => {}, lookup: () => undefined }));
+		expect(sandbox.eventTypes()).toEqual(BUILT_IN_EVENT_TYPES);
+		for (const { event_type } of BUILT_IN_EVENT_TYPES) {
+			expect(Object.keys(sampleEventData(event_type, 'cb')).length).toBeGreaterThan(1);
+		}
 	});
 
 	it('recognises loopback hosts', () => {

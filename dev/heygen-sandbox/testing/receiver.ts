@@ -1,5 +1,6 @@
-// A tiny webhook receiver for the sandbox tests: records every request with its raw bytes and
-// answers according to a swappable handler.
+// The one HTTP receiver of the tests and tools: records every request with its raw bytes and
+// answers according to a swappable handler (webhook deliveries, HeyGen's OPTIONS probe, stand-ins
+// for other services).
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,12 +12,15 @@ export interface Received {
 	at: number;
 }
 
-/** What to answer: a status (+ body), or 'hang' to never answer, or 'reset' to drop the socket. */
-export type Reply = { status: number; body?: string } | 'hang' | 'reset';
+/** What to answer: a status (+ body, default Content-Type text/plain), or 'hang' to never answer, or 'reset' to drop the socket. */
+export type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'hang' | 'reset';
 export type Handler = (req: Received, index: number) => Reply | Promise<Reply>;
 
 export interface Receiver {
+	/** `<base>/hook`; the receiver answers on any path. */
 	url: string;
+	/** e.g. http://127.0.0.1:4321 */
+	base: string;
 	requests: Received[];
 	posts(): Received[];
 	setHandler(handler: Handler): void;
@@ -51,7 +55,7 @@ export async function startReceiver(initial: Handler = okHandler): Promise<Recei
 					req.socket.destroy();
 					return;
 				}
-				res.writeHead(reply.status, { 'Content-Type': 'text/plain' });
+				res.writeHead(reply.status, { 'Content-Type': 'text/plain', ...reply.headers });
 				res.end(reply.body ?? '');
 			});
 		});
@@ -60,6 +64,7 @@ export async function startReceiver(initial: Handler = okHandler): Promise<Recei
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}/hook`,
+		base: `http://127.0.0.1:${port}`,
 		requests,
 		posts: () => requests.filter((r) => r.method === 'POST'),
 		setHandler: (h) => {

@@ -1,6 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import axios from 'axios';
 import type { IHookFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
@@ -14,6 +11,7 @@ import {
 import type { DesiredEndpoint, RegisteredEndpoint } from '../../../nodes/shared/endpointPlan';
 import { HeyGenApiError } from '../../../nodes/shared/transport';
 import { HeyGenSandbox } from '../../../dev/heygen-sandbox/server';
+import { startReceiver, type Receiver } from '../../../dev/heygen-sandbox/testing/receiver';
 
 /**
  * The trigger's endpoint lifecycle against the real local HeyGen simulator: real HTTP, real
@@ -30,38 +28,17 @@ const NODE: INode = {
 	parameters: {},
 };
 
-interface Server {
-	base: string;
-	close(): Promise<void>;
-}
-
-/** A stand-in for n8n's webhook listener: answers OPTIONS with `optionsStatus`, anything else 200. */
-async function startReceiver(optionsStatus: number): Promise<Server> {
-	const server = http.createServer((req, res) => {
-		req.resume();
-		res.writeHead(req.method === 'OPTIONS' ? optionsStatus : 200);
-		res.end();
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		base: `http://127.0.0.1:${port}`,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
-}
+/** n8n's webhook listener as HeyGen's OPTIONS probe sees it: answers OPTIONS with `optionsStatus`, anything else 200. */
+const listener = (optionsStatus: number) => startReceiver((request) => ({ status: request.method === 'OPTIONS' ? optionsStatus : 200 }));
 
 let sandbox: HeyGenSandbox;
-let receiver: Server;
-let refusing: Server;
+let receiver: Receiver;
+let refusing: Receiver;
 
 beforeAll(async () => {
 	sandbox = await HeyGenSandbox.start({ apiKeys: [API_KEY], retryScheduleMs: [50] });
-	receiver = await startReceiver(204);
-	refusing = await startReceiver(405);
+	receiver = await listener(204);
+	refusing = await listener(405);
 });
 
 afterAll(async () => {
@@ -126,7 +103,7 @@ async function apiDelete(endpointId: string) {
 
 let hookCounter = 0;
 /** The node's webhook URL, as n8n would build it: <base>/webhook/<webhookId>/<path>. */
-const hookUrl = (server: Server = receiver) => `${server.base}/webhook/${++hookCounter}-4f1d/heygen`;
+const hookUrl = (server: Receiver = receiver) => `${server.base}/webhook/${++hookCounter}-4f1d/heygen`;
 
 const desiredFor = (url: string, events: string[] | null = ['avatar_video.success', 'avatar_video.fail'], entityId?: string): DesiredEndpoint => ({
 	url,

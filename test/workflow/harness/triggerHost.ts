@@ -1,0 +1,197 @@
+import { HookContext, WebhookContext } from 'n8n-core';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type IWebhookData,
+	type IWebhookFunctions,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { startReceiver, type Receiver, type Received, type Reply } from '../../../dev/heygen-sandbox/testing/receiver';
+import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
+import { additionalData, NODE_TYPES, PACKAGE } from './n8nCore';
+import { HEYGEN_CREDENTIALS } from './runWorkflow';
+
+const WEBHOOK_ID = 'heygen-trigger-hook';
+
+export interface TriggerHost {
+	/** Where HeyGen delivers: the trigger's production webhook URL. */
+	readonly webhookUrl: string;
+	/** Every request that reached the URL, HeyGen's OPTIONS probe included. */
+	readonly receiver: Receiver;
+	/** The items of every execution webhook() started, in order. */
+	readonly executions: INodeExecutionData[][];
+	/** The node's static data as n8n would have saved it. */
+	staticData(): IDataObject;
+	/** n8n's activation: checkExists(), then create() if that said no. */
+	activate(): Promise<void>;
+	/** n8n's deactivation: delete(). */
+	deactivate(): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** What n8n's webhook server hands webhook() as Express's request: headers, parsed and raw body. */
+function requestOf(received: Received): object {
+	let body: unknown = {};
+	try {
+		body = JSON.parse(received.raw.toString('utf8'));
+	} catch {
+		// n8n's JSON parser would have refused it; the node reads the raw body anyway.
+	}
+	return {
+		method: received.method,
+		url: received.path,
+		headers: received.headers,
+		query: {},
+		params: {},
+		body,
+		rawBody: received.raw,
+		readRawBody: async () => {},
+	};
+}
+
+/** The part of Express's response webhook() uses when it answers by itself. */
+class ResponseRecorder {
+	reply: Reply | undefined;
+	private statusCode = 200;
+
+	status(code: number): this {
+		this.statusCode = code;
+		return this;
+	}
+
+	json(body: unknown): this {
+		return this.send(JSON.stringify(body));
+	}
+
+	send(body: string): this {
+		this.reply = { status: this.statusCode, body };
+		return this;
+	}
+
+	end(): this {
+		this.reply ??= { status: this.statusCode };
+		return this;
+	}
+}
+
+/**
+ * Hosts one HeyGen Trigger the way n8n's webhook server does, on the shared receiver: static data
+ * loaded for every request and saved after it if changed, webhook() called in n8n-core's
+ * WebhookContext, and for `responseMode: 'onReceived'` the execution recorded before the answer.
+ */
+export interface HostOptions {
+	/** Static data as an earlier n8n process saved it. */
+	staticData?: IDataObject;
+	/** The node as another n8n process has it (its own memory): see `freshProcess`. */
+	trigger?: HeyGenTrigger;
+}
+
+/** The HeyGen Trigger as a newly started n8n process loads it: module state and all. */
+export function freshProcess(): HeyGenTrigger {
+	let node: HeyGenTrigger | undefined;
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const module = require('../../../nodes/HeyGenTrigger/HeyGenTrigger.node') as { HeyGenTrigger: typeof HeyGenTrigger };
+		node = new module.HeyGenTrigger();
+	});
+	return node!;
+}
+
+const sharedProcess = new HeyGenTrigger();
+
+export async function hostTrigger(
+	parameters: INode['parameters'],
+	credentials: ICredentialDataDecryptedObject,
+	{ staticData = {}, trigger = sharedProcess }: HostOptions = {},
+): Promise<TriggerHost> {
+	const receiver = await startReceiver();
+	const webhookBaseUrl = `${new URL(receiver.url).origin}/webhook`;
+	const node: INode = {
+		id: 'trigger',
+		name: 'HeyGen Trigger',
+		type: `${PACKAGE}.heyGenTrigger`,
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: WEBHOOK_ID,
+		parameters,
+		credentials: { [HEYGEN_CREDENTIALS]: { id: '1', name: 'HeyGen (sandbox)' } },
+	};
+	let saved: IDataObject = staticData;
+	const executions: INodeExecutionData[][] = [];
+
+	const load = () =>
+		new Workflow({
+			id: 'workflow-tier-trigger',
+			name: 'trigger host',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes: NODE_TYPES,
+			staticData: structuredClone(saved),
+		});
+	const save = (workflow: Workflow) => {
+		if (!workflow.staticData.__dataChanged) return;
+		// n8n keeps static data as JSON in its database.
+		const { __dataChanged, ...data } = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		void __dataChanged;
+		saved = data;
+	};
+	const data = (extra: Partial<IWorkflowExecuteAdditionalData> = {}) => ({
+		...additionalData({ credentials: { [HEYGEN_CREDENTIALS]: credentials }, webhookBaseUrl }),
+		...extra,
+	});
+	const lifecycle = async (step: (context: HookContext) => Promise<void>) => {
+		const workflow = load();
+		await step(new HookContext(workflow, node, data(), 'trigger', 'activate'));
+		save(workflow);
+	};
+
+	const description = trigger.description.webhooks![0];
+	receiver.setHandler(async (received) => {
+		if (received.method !== 'POST') return { status: 204 };
+		const workflow = load();
+		const response = new ResponseRecorder();
+		const extra = { httpRequest: requestOf(received), httpResponse: response } as unknown as Partial<IWorkflowExecuteAdditionalData>;
+		const webhookData: IWebhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: `${WEBHOOK_ID}/webhook`,
+			webhookDescription: description,
+			workflowId: workflow.id,
+			webhookId: WEBHOOK_ID,
+			workflowExecuteAdditionalData: data(extra),
+		};
+		const context = new WebhookContext(workflow, node, data(extra), 'webhook', webhookData, [], null);
+		const result = await trigger.webhook.call(context as IWebhookFunctions);
+		if (result.noWebhookResponse) {
+			save(workflow);
+			return response.reply ?? { status: 500, body: 'webhook() answered nothing' };
+		}
+		// onReceived: n8n records the execution, reads webhookResponse, saves static data, answers.
+		if (result.workflowData) executions.push(result.workflowData[0]);
+		const body = JSON.stringify(result.webhookResponse ?? {});
+		save(workflow);
+		return { status: 200, body };
+	});
+
+	return {
+		webhookUrl: `${webhookBaseUrl}/${WEBHOOK_ID}/webhook`,
+		receiver,
+		executions,
+		staticData: () => structuredClone(saved),
+		activate: async () =>
+			await lifecycle(async (context) => {
+				const exists = await trigger.webhookMethods.default.checkExists.call(context);
+				if (!exists) await trigger.webhookMethods.default.create.call(context);
+			}),
+		deactivate: async () =>
+			await lifecycle(async (context) => {
+				await trigger.webhookMethods.default.delete.call(context);
+			}),
+		close: async () => await receiver.close(),
+	};
+}
