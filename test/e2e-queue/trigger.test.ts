@@ -359,7 +359,10 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 		expect(triggerMissing).toEqual([]);
 	}, 420_000);
 
-	it('SIGKILL of one webhook process while HeyGen delivers: the other keeps answering, retries land, each event runs exactly once', async () => {
+	// A process killed after n8n recorded an execution but before its record and answer went out
+	// leaves HeyGen without a 2xx: HeyGen retries, and that event may run twice. Never zero times,
+	// and twice only for an attempt the kill cut off.
+	it('SIGKILL of one webhook process while HeyGen delivers: the other keeps answering, retries land, each event runs once (twice only if the kill cut off its answer)', async () => {
 		const fired: string[] = [];
 		let killedAt = 0;
 		for (let index = 0; index < 60; index++) {
@@ -382,7 +385,10 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 			`[queue] SIGKILL while delivering: ${failedAttempts} failed attempts retried; executions per event: ` +
 				`${perEvent.filter((n) => n === 0).length} none, ${perEvent.filter((n) => n === 1).length} one, ${perEvent.filter((n) => n > 1).length} more\n`,
 		);
-		expect(perEvent).toEqual(fired.map(() => 1));
+		const cutOff = new Set(sandbox.deliveries().filter((attempt) => !attempt.ok).map((attempt) => attempt.event_id));
+		expect(fired.filter((id, index) => perEvent[index] === 0)).toEqual([]);
+		expect(fired.filter((id, index) => perEvent[index] > 1 && !(perEvent[index] === 2 && cutOff.has(id)))).toEqual([]);
+		expect(perEvent.filter((n) => n > 1).length).toBeLessThanOrEqual(failedAttempts);
 	}, 300_000);
 
 	it('deletes the endpoint on deactivation, and no process log holds the API key or a signing secret', async () => {
