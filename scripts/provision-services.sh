@@ -28,25 +28,27 @@ find_redis() {
 exec 9>"${TMPDIR:-/tmp}/n8n-nodes-heygen-services.lock"
 flock 9
 
+# As root (CI here), or through passwordless sudo (GitHub's runners).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif sudo -n true 2>/dev/null; then sudo -n "$@"
+  else log "needs root for: $*; run as root or give passwordless sudo"; exit 1
+  fi
+}
+
 missing=()
 [ -n "$(find_pg_bin)" ] || missing+=(postgresql)
 [ -n "$(find_redis)" ] || missing+=(redis-server)
 
 if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing: ${missing[*]}; run as root, or: sudo apt-get install -y ${missing[*]}"
-    exit 1
-  fi
   log "installing ${missing[*]} from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update >&2
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
 if ! id postgres >/dev/null 2>&1; then
-  [ "$(id -u)" -eq 0 ] || { log "the postgres user is missing; run as root"; exit 1; }
   log "creating the postgres user"
-  useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/sh postgres
+  as_root useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/sh postgres
 fi
 
 pg_bin="$(find_pg_bin)"
