@@ -8,7 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
+import { authenticationProperty, nodeCredentials } from '../shared/authentication';
 import { parseDelivery, simplifyDelivery } from '../shared/deliveryItem';
 import {
 	checkEndpointExists,
@@ -80,7 +80,7 @@ export class HeyGenTrigger implements INodeType {
 		defaults: { name: 'HeyGen Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true }],
+		credentials: nodeCredentials(),
 		webhooks: [
 			{
 				name: 'default',
@@ -94,6 +94,7 @@ export class HeyGenTrigger implements INodeType {
 			},
 		],
 		properties: [
+			authenticationProperty,
 			{
 				displayName:
 					'HeyGen must reach this workflow\'s webhook URL over public HTTPS. On a self-hosted n8n, set N8N_WEBHOOK_URL to your public address.',
@@ -224,7 +225,7 @@ export class HeyGenTrigger implements INodeType {
 			// A 5xx makes HeyGen retry for 24 h, time to re-activate; a 401 would drop the events.
 			this.logger.error(
 				`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
-					'cannot open its signing secret: the API key of its credential changed since the workflow was activated. ' +
+					'cannot open its signing secret: the API key (or OAuth2 client ID and secret) of its credential changed since the workflow was activated. ' +
 					'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
 			);
 			return reject(503, 'secret_unavailable', 'This trigger cannot verify deliveries until its workflow is activated again');
