@@ -1,4 +1,4 @@
-import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 // Global in n8n: HeyGen's own package already uses `heyGenOAuth2Api`.
 export const HEYGEN_SIGN_IN_CREDENTIAL_TYPE = 'heyGenWebhooksOAuth2Api';
@@ -115,23 +115,6 @@ export class HeyGenWebhooksOAuth2Api implements ICredentialType {
 		},
 	];
 
-	// With a saved token the request goes through n8n's OAuth2 signing (and its refresh on 401).
-	// Passes only on HeyGen's user object, like the API-key credential's test.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ ($credentials.baseUrl || "https://api.heygen.com").replace(/\\/+$/, "") }}',
-			url: '/v3/users/me',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'data.username',
-					value: undefined,
-					message: 'The Base URL answered /v3/users/me without a HeyGen user: check the Base URL.',
-				},
-			},
-		],
-	};
+	// No `test`: n8n's editor hands a credential test the redacted form (`oauthTokenData: true`,
+	// no token), so a request test cannot sign; n8n's own OAuth2 check (a token is held) applies.
 }
