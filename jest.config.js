@@ -1,4 +1,5 @@
 // `npm test` runs unit + sandbox; `npm run test:e2e` runs e2e against a real n8n;
+// `npm run test:ui` runs ui: the editor in Debian's Chromium (playwright-core) against a real n8n;
 // `npm run test:e2e:queue` runs e2e-queue against n8n in queue mode (Postgres, Redis, 4 processes).
 const base = {
   preset: 'ts-jest',
