@@ -134,6 +134,19 @@ describe('heyGenApiRequest with OAuth2', () => {
 		expect(sent).toHaveLength(3);
 	});
 
+	it('no answer at all is retried for safe methods, then named without the token', async () => {
+		const refused = () =>
+			new NodeApiError(NODE, Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+				code: 'ECONNREFUSED',
+				config: { headers: { Authorization: `Bearer ${TOKEN}` } },
+			}) as never);
+		const { context, sent } = oAuth2Context([refused(), refused(), refused(), refused()]);
+		const error = await heyGenApiRequest.call(context, { method: 'GET', path: '/v3/users/me' }).catch((e) => e);
+		expect(sent).toHaveLength(4);
+		expect(error.message).toMatch(/^Could not reach HeyGen/);
+		expect(JSON.stringify(error) + error.message + error.description).not.toContain(TOKEN);
+	});
+
 	it('an unconnected credential fails at once with what to do, not as "could not reach"', async () => {
 		const notConnected = new NodeApiError(NODE, new Error('OAuth credentials not connected') as never);
 		const { context, sent } = oAuth2Context([notConnected, notConnected]);
