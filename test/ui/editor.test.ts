@@ -170,13 +170,13 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 	it('tests the API-key credential: success, then a wrong key fails with HeyGen\'s reason', async () => {
 		await step(page, 'credential test success', async () => {
 			await page.goto(`/home/credentials/${apiCredential.id}`);
-			const modal = byTestId(page, 'editCredential-modal');
+			const modal = byTestId(page, 'credential-edit-dialog');
 			await visible(modal);
 			await byTestId(modal, 'credential-save-button').click();
 			await visible(byTestId(modal, 'credentials-config-container-test-success'));
 		});
 		await step(page, 'credential test wrong key', async () => {
-			const modal = byTestId(page, 'editCredential-modal');
+			const modal = byTestId(page, 'credential-edit-dialog');
 			await byTestId(modal, 'parameter-input-apiKey').locator('input').fill('wrong-key');
 			await byTestId(modal, 'credential-save-button').click();
 			await visible(modal.getByText(/HeyGen rejected the API key/));
@@ -190,13 +190,15 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 	it('connects the OAuth2 credential through the HeyGen consent page', async () => {
 		await step(page, 'oauth redirect url', async () => {
 			await page.goto(`/home/credentials/${oauthCredential.id}`);
-			const modal = byTestId(page, 'editCredential-modal');
-			await visible(byTestId(modal, 'oauth-redirect-url'));
-			await visible(byTestId(modal, 'oauth-connect-button'));
+			const modal = byTestId(page, 'credential-edit-dialog');
+			// The redirect URL n8n shows is the one HeyGen must know for the client.
+			await visible(modal.getByText(`${n8n.baseUrl}/rest/oauth2-credential/callback`));
+			await visible(byTestId(modal, 'oauth-not-connected-banner'));
 		});
 		await step(page, 'oauth consent and connected', async () => {
-			const modal = byTestId(page, 'editCredential-modal');
-			const [popup] = await Promise.all([context.waitForEvent('page'), byTestId(modal, 'oauth-connect-button').click()]);
+			const modal = byTestId(page, 'credential-edit-dialog');
+			const connect = byTestId(modal, 'oauth-not-connected-banner').getByRole('button');
+			const [popup] = await Promise.all([context.waitForEvent('page'), connect.first().click()]);
 			await popup.waitForLoadState();
 			await visible(byTestId(popup, 'heygen-consent-approve'));
 			await popup.screenshot({ path: path.join(SHOTS, `${String(shotIndex).padStart(2, '0')}-consent-page.png`) });
@@ -222,11 +224,9 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 
 	it('shows the dark icon in the dark theme', async () => {
 		await step(page, 'dark theme icon', async () => {
-			await page.evaluate("localStorage.setItem('N8N_THEME', 'dark')");
-			await page.goto(`/workflow/${triggerWorkflowId}`);
+			await page.goto(`/workflow/${triggerWorkflowId}?theme=dark`);
 			const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${TRIGGER_NAME}"]`);
 			await visible(node.locator('img[src*="heygen.dark"]'));
-			await page.evaluate("localStorage.setItem('N8N_THEME', 'light')");
 		});
 	});
 
