@@ -25,5 +25,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/e2e/setup/globalSetup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup/timeout.ts'],
     },
+    {
+      ...base,
+      displayName: 'ui',
+      testMatch: ['<rootDir>/test/ui/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/ui/setup/globalSetup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup/timeout.ts'],
+    },
   ],
 };
