@@ -134,25 +134,31 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 			await page.goto('/workflow/new');
 			await byTestId(page, 'canvas-add-button').first().click();
 			await byTestId(page, 'node-creator-search-bar').fill('HeyGen');
-			const names = byTestId(page, 'node-creator-item-name');
-			await visible(names.filter({ hasText: /^HeyGen Trigger$/ }));
-			await visible(names.filter({ hasText: /^HeyGen$/ }));
-			const icons = byTestId(page, 'node-creator').locator('img[src*="heygen"]');
-			await visible(icons);
-			expect(await icons.count()).toBeGreaterThanOrEqual(2);
+			// n8n lists a package's trigger and action node as one entry, named after the node.
+			const entry = byTestId(page, 'node-creator').locator('[data-test-id="node-creator-item-name"]', { hasText: /^HeyGen$/ });
+			await visible(entry);
+			await visible(byTestId(page, 'node-creator').locator('img[src*="heygen"]'));
+		});
+		await step(page, 'node panel trigger and actions', async () => {
+			await byTestId(page, 'node-creator').locator('[data-test-id="node-creator-item-name"]', { hasText: /^HeyGen$/ }).first().click();
+			// Inside: the trigger, and the action node's operations.
+			await visible(byTestId(page, 'node-creator').getByText(/HeyGen Trigger|On .*event/i));
+			await visible(byTestId(page, 'node-creator').getByText('Create a webhook endpoint'));
+			await page.keyboard.press('Escape');
 		});
 	});
 
 	it('opens the trigger and sees the event list loaded from the sandbox, with labels', async () => {
 		await step(page, 'trigger event list', async () => {
 			await openNode(triggerWorkflowId, TRIGGER_NAME);
-			await byTestId(page, 'parameter-input-events').first().click();
-			await visible(page.getByRole('option', { name: 'Avatar Video Success' }));
-			await visible(page.getByRole('option', { name: 'Ui Probe Ready' }));
+			await byTestId(page, 'parameter-input-events').locator('.el-select__wrapper, .el-input__wrapper, input').first().click();
+			const dropdown = page.locator('.el-select-dropdown:visible, .el-popper:visible');
+			await visible(dropdown.getByText('Avatar Video Success', { exact: true }));
+			await visible(dropdown.getByText('Ui Probe Ready', { exact: true }));
 			expect(sandbox.calls({ path: '/v3/webhooks/event-types' }).some((call) => call.status === 200)).toBe(true);
-			await page.keyboard.press('Escape');
-			await closeNdv();
 		});
+		await page.keyboard.press('Escape');
+		await closeNdv();
 	});
 
 	it('walks the action node from resource to operation', async () => {
@@ -162,29 +168,31 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 			await chooseOption('operation', /Get Many/);
 			await chooseOption('resource', 'Webhook Endpoint');
 			await chooseOption('operation', /Rotate/);
-			await visible(byTestId(page, 'parameter-input-endpointId'));
-			await closeNdv();
+			await visible(byTestId(page, 'ndv').getByText('Webhook Endpoint', { exact: true }));
+			await visible(byTestId(page, 'ndv').getByText(/The old secret stops working immediately/));
 		});
+		await closeNdv();
 	});
 
 	it('tests the API-key credential: success, then a wrong key fails with HeyGen\'s reason', async () => {
+		const modal = byTestId(page, 'credential-edit-dialog');
+		const apiKeyInput = byTestId(modal, 'parameter-input-apiKey').locator('input');
+		// n8n tests a saved credential when its dialog opens, and again on every save.
 		await step(page, 'credential test success', async () => {
 			await page.goto(`/home/credentials/${apiCredential.id}`);
-			const modal = byTestId(page, 'credential-edit-dialog');
-			await visible(modal);
-			await byTestId(modal, 'credential-save-button').click();
-			await visible(byTestId(modal, 'credentials-config-container-test-success'));
+			await visible(modal.getByText('Connection tested successfully'));
 		});
 		await step(page, 'credential test wrong key', async () => {
-			const modal = byTestId(page, 'credential-edit-dialog');
-			await byTestId(modal, 'parameter-input-apiKey').locator('input').fill('wrong-key');
+			await apiKeyInput.fill('wrong-key');
 			await byTestId(modal, 'credential-save-button').click();
 			await visible(modal.getByText(/HeyGen rejected the API key/));
-			await byTestId(modal, 'parameter-input-apiKey').locator('input').fill(API_KEY);
-			await byTestId(modal, 'credential-save-button').click();
-			await visible(byTestId(modal, 'credentials-config-container-test-success'));
-			await page.keyboard.press('Escape');
 		});
+		await step(page, 'credential test key restored', async () => {
+			await apiKeyInput.fill(API_KEY);
+			await byTestId(modal, 'credential-save-button').click();
+			await visible(modal.getByText('Connection tested successfully'));
+		});
+		await page.keyboard.press('Escape');
 	});
 
 	it('connects the OAuth2 credential through the HeyGen consent page', async () => {
@@ -194,6 +202,7 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 			// The redirect URL n8n shows is the one HeyGen must know for the client.
 			await visible(modal.getByText(`${n8n.baseUrl}/rest/oauth2-credential/callback`));
 			await visible(byTestId(modal, 'oauth-not-connected-banner'));
+			await modal.screenshot({ path: path.join(SHOTS, 'oauth2-credential-dialog.png') });
 		});
 		await step(page, 'oauth consent and connected', async () => {
 			const modal = byTestId(page, 'credential-edit-dialog');
@@ -204,8 +213,9 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 			await popup.screenshot({ path: path.join(SHOTS, `${String(shotIndex).padStart(2, '0')}-consent-page.png`) });
 			await byTestId(popup, 'heygen-consent-approve').click();
 			await visible(byTestId(modal, 'oauth-connect-success-banner'));
-			await page.keyboard.press('Escape');
 		});
+		await byTestId(page, 'credential-edit-dialog').screenshot({ path: path.join(SHOTS, 'oauth2-credential-connected.png') });
+		await page.keyboard.press('Escape');
 	});
 
 	it('listens for a test event, fires one from the sandbox and sees the output item', async () => {
@@ -218,8 +228,8 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 			expect(fired.matched_endpoints).toContain(endpoint);
 			const output = byTestId(page, 'output-panel');
 			await visible(output.getByText(fired.event_id), 30_000);
-			await closeNdv();
 		});
+		await closeNdv();
 	});
 
 	it('shows the dark icon in the dark theme', async () => {
