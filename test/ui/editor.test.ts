@@ -142,8 +142,8 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 		await step(page, 'node panel trigger and actions', async () => {
 			await byTestId(page, 'node-creator').locator('[data-test-id="node-creator-item-name"]', { hasText: /^HeyGen$/ }).first().click();
 			// Inside: the trigger, and the action node's operations.
-			await visible(byTestId(page, 'node-creator').getByText(/HeyGen Trigger|On .*event/i));
-			await visible(byTestId(page, 'node-creator').getByText('Create a webhook endpoint'));
+			await visible(byTestId(page, 'node-creator').getByText('On new HeyGen event'));
+			await visible(byTestId(page, 'node-creator').getByText(/^Actions \(\d+\)$/));
 			await page.keyboard.press('Escape');
 		});
 	});
@@ -151,10 +151,12 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 	it('opens the trigger and sees the event list loaded from the sandbox, with labels', async () => {
 		await step(page, 'trigger event list', async () => {
 			await openNode(triggerWorkflowId, TRIGGER_NAME);
-			await byTestId(page, 'parameter-input-events').locator('.el-select__wrapper, .el-input__wrapper, input').first().click();
-			const dropdown = page.locator('.el-select-dropdown:visible, .el-popper:visible');
-			await visible(dropdown.getByText('Avatar Video Success', { exact: true }));
-			await visible(dropdown.getByText('Ui Probe Ready', { exact: true }));
+			const events = byTestId(page, 'parameter-input-events').first();
+			await events.click();
+			await page.screenshot({ path: path.join(SHOTS, 'events-dropdown-after-click.png') });
+			const option = (label: string) => page.locator('.el-select-dropdown__item').filter({ hasText: label });
+			await visible(option('Avatar Video Success'));
+			await visible(option('Ui Probe Ready'));
 			expect(sandbox.calls({ path: '/v3/webhooks/event-types' }).some((call) => call.status === 200)).toBe(true);
 		});
 		await page.keyboard.press('Escape');
@@ -177,6 +179,7 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 	it('tests the API-key credential: success, then a wrong key fails with HeyGen\'s reason', async () => {
 		const modal = byTestId(page, 'credential-edit-dialog');
 		const apiKeyInput = byTestId(modal, 'parameter-input-apiKey').locator('input');
+		const save = modal.getByRole('button', { name: 'Save', exact: true });
 		// n8n tests a saved credential when its dialog opens, and again on every save.
 		await step(page, 'credential test success', async () => {
 			await page.goto(`/home/credentials/${apiCredential.id}`);
@@ -184,12 +187,12 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 		});
 		await step(page, 'credential test wrong key', async () => {
 			await apiKeyInput.fill('wrong-key');
-			await byTestId(modal, 'credential-save-button').click();
+			await save.click();
 			await visible(modal.getByText(/HeyGen rejected the API key/));
 		});
 		await step(page, 'credential test key restored', async () => {
 			await apiKeyInput.fill(API_KEY);
-			await byTestId(modal, 'credential-save-button').click();
+			await save.click();
 			await visible(modal.getByText('Connection tested successfully'));
 		});
 		await page.keyboard.press('Escape');
