@@ -115,7 +115,7 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 	}
 
 	async function closeNdv(): Promise<void> {
-		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="ndv"] [aria-label="Close"], [data-test-id="ndv-close-button"]').first().click();
 		await byTestId(page, 'ndv').first().waitFor({ state: 'hidden' });
 	}
 
