@@ -35,6 +35,18 @@ async function step(page: Page, name: string, run: () => Promise<void>): Promise
 
 const byTestId = (scope: Page | Locator, id: string) => scope.locator(`[data-test-id="${id}"]`);
 
+/** Repeats `attempt` until it succeeds, for at most the step timeout. */
+async function until(what: string, attempt: () => Promise<void>): Promise<void> {
+	const deadline = Date.now() + STEP_TIMEOUT_MS;
+	for (;;) {
+		try {
+			return await attempt();
+		} catch (error) {
+			if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${(error as Error).message}`);
+		}
+	}
+}
+
 async function visible(locator: Locator, timeout = STEP_TIMEOUT_MS): Promise<void> {
 	await locator.first().waitFor({ state: 'visible', timeout });
 }
@@ -152,10 +164,12 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 		await step(page, 'trigger event list', async () => {
 			await openNode(triggerWorkflowId, TRIGGER_NAME);
 			const events = byTestId(page, 'parameter-input-events').first();
-			await events.click();
-			await page.screenshot({ path: path.join(SHOTS, 'events-dropdown-after-click.png') });
 			const option = (label: string) => page.locator('.el-select-dropdown__item').filter({ hasText: label });
-			await visible(option('Avatar Video Success'));
+			// The select stays disabled while n8n loads the options: a click before that does nothing.
+			await until('the Events dropdown to open', async () => {
+				await events.click();
+				await option('Avatar Video Success').first().waitFor({ state: 'visible', timeout: 2_000 });
+			});
 			await visible(option('Ui Probe Ready'));
 			expect(sandbox.calls({ path: '/v3/webhooks/event-types' }).some((call) => call.status === 200)).toBe(true);
 		});
@@ -179,7 +193,8 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 	it('tests the API-key credential: success, then a wrong key fails with HeyGen\'s reason', async () => {
 		const modal = byTestId(page, 'credential-edit-dialog');
 		const apiKeyInput = byTestId(modal, 'parameter-input-apiKey').locator('input');
-		const save = modal.getByRole('button', { name: 'Save', exact: true });
+		// The dialog's header (with Save) sits outside the element that carries the test id.
+		const save = page.getByRole('button', { name: 'Save', exact: true });
 		// n8n tests a saved credential when its dialog opens, and again on every save.
 		await step(page, 'credential test success', async () => {
 			await page.goto(`/home/credentials/${apiCredential.id}`);
