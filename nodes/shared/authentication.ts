@@ -37,7 +37,9 @@ export function nodeCredentials(testedBy?: string): INodeCredentialDescription[]
 			name: HEYGEN_CREDENTIAL_TYPE,
 			required: true,
 			...(testedBy ? { testedBy } : {}),
-			displayOptions: { show: { authentication: ['apiKey'] } },
+			// Hidden only for OAuth2: parameters sent without "authentication" (saved before it
+			// existed, or a dropdown request that omits defaults) still resolve the API key.
+			displayOptions: { hide: { authentication: ['oAuth2'] } },
 		},
 		{
 			name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE,

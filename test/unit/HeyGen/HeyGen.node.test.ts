@@ -38,7 +38,7 @@ describe('HeyGen node description', () => {
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [
-				{ name: HEYGEN_CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: ['apiKey'] } } },
+				{ name: HEYGEN_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { authentication: ['oAuth2'] } } },
 				{ name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 			],
 			icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
