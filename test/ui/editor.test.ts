@@ -203,7 +203,9 @@ describe('n8n editor with the HeyGen nodes (Chromium)', () => {
 		await step(page, 'credential test wrong key', async () => {
 			await apiKeyInput.fill('wrong-key');
 			await save.click();
-			await visible(modal.getByText(/HeyGen rejected the API key/));
+			await visible(modal.getByText('Couldn’t connect with these settings'));
+			await modal.getByText('More details').first().click();
+			await visible(page.getByText(/HeyGen rejected the API key/));
 		});
 		await step(page, 'credential test key restored', async () => {
 			await apiKeyInput.fill(API_KEY);
