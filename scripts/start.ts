@@ -21,6 +21,8 @@ import { buildAndPack, provisionN8n } from '../dev/n8n/prepare';
 import { HeyGenSandbox } from '../dev/heygen-sandbox/server';
 
 const SANDBOX_API_KEY = process.env.HEYGEN_SANDBOX_API_KEY ?? 'sandbox-api-key';
+/** The sandbox's OAuth client for the "HeyGen OAuth2 (sandbox)" credential (a public PKCE client). */
+const SANDBOX_OAUTH_CLIENT_ID = 'n8n-sandbox-client';
 const FOLDER = path.resolve(process.env.HEYGEN_START_FOLDER ?? path.join(PROJECT_ROOT, '.tmp', 'n8n-start'));
 const NOTES_FILE = path.join(FOLDER, 'heygen-start.json');
 const SANDBOX_STATE_FILE = path.join(FOLDER, 'heygen-sandbox.json');
@@ -28,6 +30,7 @@ const SANDBOX_STATE_FILE = path.join(FOLDER, 'heygen-sandbox.json');
 /** What a later start needs: the same ports keep the credential's Base URL and the webhook URL valid. */
 interface StartNotes {
 	credentialId?: string;
+	oauthCredentialId?: string;
 	workflowId?: string;
 	n8nPort?: number;
 	sandboxPort?: number;
@@ -58,6 +61,22 @@ async function main(): Promise<void> {
 	const port = (await isFree(requestedPort)) ? requestedPort : await freePort();
 	const n8n = await N8nInstance.start({ N8N_LOG_LEVEL: 'info' }, { userFolder: FOLDER, port });
 	stop.add(async () => await n8n.stop());
+	// The sandbox keeps OAuth clients and tokens in memory: registered again at every start.
+	sandbox.registerOAuthClient({
+		client_id: SANDBOX_OAUTH_CLIENT_ID,
+		redirect_uris: [`${n8n.baseUrl}/rest/oauth2-credential/callback`],
+		api_key: SANDBOX_API_KEY,
+	});
+	notes.oauthCredentialId ??= (
+		await n8n.createOAuth2Credential({
+			environment: 'custom',
+			customAuthUrl: `${sandbox.url}/oauth/authorize`,
+			customAccessTokenUrl: `${sandbox.url}/v1/oauth/token`,
+			clientId: SANDBOX_OAUTH_CLIENT_ID,
+			clientSecret: '',
+			baseUrl: sandbox.url,
+		})
+	).id;
 
 	if (!notes.credentialId) {
 		const credential = await n8n.createCredential({ apiKey: SANDBOX_API_KEY, baseUrl: sandbox.url });
@@ -88,6 +107,8 @@ n8n with n8n-nodes-heygen is running.
   Editor:      ${n8n.baseUrl}
   Login:       ${OWNER.email} / ${OWNER.password}
   Credential:  "HeyGen (sandbox)" → ${sandbox.url}
+  OAuth2:      "HeyGen OAuth2 (sandbox)": open it and click "Connect my account" (client ${SANDBOX_OAUTH_CLIENT_ID};
+               the sandbox forgets tokens when it stops: connect again after a restart)
   Example:     ${n8n.baseUrl}/workflow/${notes.workflowId}  (HeyGen Trigger on avatar video events)
 
 ${next}

@@ -4,6 +4,7 @@ import { ApiError, defaultCode, defaultMessage, errorBody } from './errors';
 import type { FaultInjector } from './faults';
 import { bodyForLog, headerValue, parseJsonObject, queryObject, readBody, sendJson } from './http-util';
 import { IdempotencyStore, validateIdempotencyKey } from './idempotency';
+import type { BearerVerdict } from './oauth';
 import { newEndpointId, newSecret } from './ids';
 import { CursorStore, parseLimit } from './pagination';
 import { probeFailure, probeUrl, validateWebhookUrl } from './probe';
@@ -26,6 +27,8 @@ export interface ApiContext {
 	probes: ProbeRecord[];
 	/** Aborted on stop so an in-progress probe does not outlive the sandbox. */
 	probeSignal: () => AbortSignal;
+	/** OAuth access tokens issued by the sandbox's authorization server. */
+	bearer: (token: string) => BearerVerdict;
 }
 
 export class HeyGenApi {
@@ -123,6 +126,9 @@ export class HeyGenApi {
 			const auth = headerValue(req, 'authorization');
 			const match = auth ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
 			key = match ? match[1] : undefined;
+			const verdict = key ? this.ctx.bearer(key) : undefined;
+			if (verdict && 'account' in verdict) return verdict.account;
+			if (verdict) throw new ApiError(401, 'unauthorized', `The access token has ${verdict.rejected === 'expired' ? 'expired' : 'been revoked'}`);
 		}
 		const account = key ? this.ctx.state.accountByKey(key) : undefined;
 		if (!account) throw new ApiError(401, 'unauthorized', 'Invalid API key');

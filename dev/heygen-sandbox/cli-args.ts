@@ -29,6 +29,9 @@ default ${DEFAULT_SANDBOX_URL}):
   calls [--method M] [--path P]   Logged API calls.
   add-account --api-key K         Add an account.
   add-event-type <event_type> [--description D]
+  oauth-client <client_id> --redirect-uri URL [--redirect-uri URL ...] [--client-secret S] [--api-key K]
+      Register an OAuth client (its consent gives the account of --api-key, default the first).
+  oauth [--expire-tokens]         OAuth clients and log; --expire-tokens expires every access token now.
   health | reset | help
 `;
 
@@ -67,6 +70,8 @@ export type Command =
 	| (Common & { name: 'calls'; method?: string; path?: string })
 	| (Common & { name: 'add-account'; apiKey: string })
 	| (Common & { name: 'add-event-type'; eventType: string; description: string })
+	| (Common & { name: 'oauth-client'; clientId: string; redirectUris: string[]; clientSecret?: string; apiKey?: string })
+	| (Common & { name: 'oauth'; expireTokens: boolean })
 	| (Common & { name: 'health' | 'reset' });
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -105,6 +110,13 @@ const SPECS: Record<string, Options> = {
 	calls: { ...sandboxOpt, method: str, path: str },
 	'add-account': { ...sandboxOpt, 'api-key': str },
 	'add-event-type': { ...sandboxOpt, description: str },
+	'oauth-client': {
+		...sandboxOpt,
+		'redirect-uri': { type: 'string', multiple: true },
+		'client-secret': str,
+		'api-key': str,
+	},
+	oauth: { ...sandboxOpt, 'expire-tokens': { type: 'boolean' } },
 	health: sandboxOpt,
 	reset: sandboxOpt,
 };
@@ -249,6 +261,15 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
 			const [eventType] = positional('an <event_type>');
 			return { name, sandbox, eventType, description: s('description') ?? '' };
 		}
+		case 'oauth-client': {
+			const [clientId] = positional('a <client_id>');
+			const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
+			if (redirectUris.length === 0) throw new UsageError('oauth-client needs --redirect-uri');
+			return { name, sandbox, clientId, redirectUris, clientSecret: s('client-secret'), apiKey: s('api-key') };
+		}
+		case 'oauth':
+			positional('', 0);
+			return { name, sandbox, expireTokens: values['expire-tokens'] === true };
 		default:
 			positional('', 0);
 			return { name: name as 'health' | 'reset', sandbox };

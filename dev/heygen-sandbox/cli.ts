@@ -203,6 +203,20 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
 					}),
 				);
 				break;
+			case 'oauth-client':
+				print(
+					await call(api, 'post', '/_sandbox/oauth/clients', {
+						client_id: cmd.clientId,
+						redirect_uris: cmd.redirectUris,
+						client_secret: cmd.clientSecret,
+						api_key: cmd.apiKey,
+					}),
+				);
+				break;
+			case 'oauth':
+				if (cmd.expireTokens) print(await call(api, 'post', '/_sandbox/oauth/expire-tokens'));
+				print(await call(api, 'get', '/_sandbox/oauth'));
+				break;
 			case 'health':
 				print(await call(api, 'get', '/_sandbox/health'));
 				break;

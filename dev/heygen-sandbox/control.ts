@@ -2,6 +2,7 @@
 // sandbox over HTTP (fire events, inject faults, read the logs, see secrets).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject, parseJsonObject, readBody, sendJson } from './http-util';
+import type { OAuthClientInfo, OAuthClientInput, OAuthLogEntry } from './oauth';
 import type {
 	AccountInfo,
 	CallRecord,
@@ -35,6 +36,12 @@ export interface ControlTarget {
 	calls(filter?: { method?: string; path?: string }): CallRecord[];
 	probes(): ProbeRecord[];
 	reset(): void;
+	registerOAuthClient(input: OAuthClientInput): OAuthClientInfo;
+	oauthClients(): OAuthClientInfo[];
+	oauthLog(): OAuthLogEntry[];
+	expireAccessTokens(): number;
+	setAccessTokenTtl(seconds: number): void;
+	readonly accessTokenTtl: number;
 }
 
 class ControlError extends Error {
@@ -157,6 +164,31 @@ export class ControlApi {
 				return [200, { calls: t.calls({ method: param('method'), path: param('path') }) }];
 			case 'GET /_sandbox/probes':
 				return [200, { probes: t.probes() }];
+			case 'GET /_sandbox/oauth':
+				return [200, { clients: t.oauthClients(), access_token_ttl_seconds: t.accessTokenTtl, log: t.oauthLog() }];
+			case 'POST /_sandbox/oauth/clients': {
+				const clientId = optionalString(body, 'client_id');
+				if (!clientId) throw new ControlError(400, 'client_id is required');
+				const uris = body.redirect_uris;
+				if (!Array.isArray(uris) || !uris.every((u) => typeof u === 'string')) {
+					throw new ControlError(400, 'redirect_uris must be a list of URLs');
+				}
+				const client = t.registerOAuthClient({
+					client_id: clientId,
+					client_secret: optionalString(body, 'client_secret'),
+					redirect_uris: uris as string[],
+					api_key: optionalString(body, 'api_key'),
+				});
+				return [201, { client }];
+			}
+			case 'POST /_sandbox/oauth/expire-tokens':
+				return [200, { expired: t.expireAccessTokens() }];
+			case 'PATCH /_sandbox/oauth': {
+				const ttl = optionalNumber(body, 'access_token_ttl_seconds');
+				if (ttl === undefined) throw new ControlError(400, 'access_token_ttl_seconds is required');
+				t.setAccessTokenTtl(ttl);
+				return [200, { access_token_ttl_seconds: t.accessTokenTtl }];
+			}
 			case 'POST /_sandbox/reset':
 				t.reset();
 				return [200, { ok: true }];

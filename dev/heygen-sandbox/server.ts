@@ -8,6 +8,7 @@ import { ControlApi, type ControlTarget } from './control';
 import { DEFAULT_RETRY_SCHEDULE_MS, DeliveryEngine } from './delivery';
 import { FaultInjector } from './faults';
 import { sendJson } from './http-util';
+import { OAuthServer, type OAuthClientInfo, type OAuthClientInput, type OAuthLogEntry } from './oauth';
 import { publicEndpoint, SandboxState, type StateSnapshot } from './state';
 import type {
 	AccountInfo,
@@ -80,6 +81,7 @@ export class HeyGenSandbox implements ControlTarget {
 	private readonly delivery: DeliveryEngine;
 	private readonly faultInjector = new FaultInjector();
 	private readonly api: HeyGenApi;
+	private readonly oauth: OAuthServer;
 	private readonly control: ControlApi;
 	private readonly callLog: CallRecord[] = [];
 	private readonly probeLog: ProbeRecord[] = [];
@@ -96,7 +98,9 @@ export class HeyGenSandbox implements ControlTarget {
 		});
 		this.state = new SandboxState(this.delivery);
 		for (const key of options.apiKeys) this.state.addAccount(key);
+		this.oauth = new OAuthServer(this.state);
 		this.api = new HeyGenApi({
+			bearer: (token) => this.oauth.bearer(token),
 			state: this.state,
 			options,
 			faults: this.faultInjector,
@@ -251,6 +255,37 @@ export class HeyGenSandbox implements ControlTarget {
 		return publicEndpoint(found.endpoint, true);
 	}
 
+	// ---- OAuth2 (the authorization server) ----
+
+	/** Registers (or replaces) an OAuth client: which redirect URLs it may use, whose account it gets. */
+	registerOAuthClient(input: OAuthClientInput): OAuthClientInfo {
+		return this.oauth.registerClient(input);
+	}
+
+	oauthClients(): OAuthClientInfo[] {
+		return this.oauth.clients();
+	}
+
+	/** Authorize, token and revoke requests: outcome and client only, never a token. */
+	oauthLog(): OAuthLogEntry[] {
+		return this.oauth.log();
+	}
+
+	/** Every access token issued so far expires now; refresh tokens keep working. */
+	expireAccessTokens(): number {
+		return this.oauth.expireAccessTokens();
+	}
+
+	/** The test switch: lifetime of access tokens issued from now on (0 = expired at once). */
+	setAccessTokenTtl(seconds: number): void {
+		if (!Number.isFinite(seconds) || seconds < 0) throw new Error('access_token_ttl_seconds must be a non-negative number');
+		this.oauth.accessTokenTtlSeconds = seconds;
+	}
+
+	get accessTokenTtl(): number {
+		return this.oauth.accessTokenTtlSeconds;
+	}
+
 	// ---- logs and faults ----
 
 	/** API calls (never the key: `account` holds the account name). */
@@ -280,11 +315,12 @@ export class HeyGenSandbox implements ControlTarget {
 		this.faultInjector.clear();
 	}
 
-	/** Clears endpoints, events, deliveries (pending retries too), calls, probes, faults, added event types, idempotency keys; keeps accounts. */
+	/** Clears endpoints, events, deliveries (pending retries too), calls, probes, faults, added event types, idempotency keys, OAuth codes and tokens; keeps accounts and OAuth clients. */
 	reset(): void {
 		this.delivery.clear();
 		this.state.reset();
 		this.api.reset();
+		this.oauth.reset();
 		this.faultInjector.clear();
 		this.callLog.length = 0;
 		this.probeLog.length = 0;
@@ -296,6 +332,8 @@ export class HeyGenSandbox implements ControlTarget {
 			const url = new URL(req.url ?? '/', 'http://sandbox.local');
 			if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
 				await this.control.handle(req, res, url);
+			} else if (await this.oauth.handle(req, res, url)) {
+				return;
 			} else {
 				await this.api.handle(req, res, url);
 			}

@@ -52,6 +52,13 @@ export const PACKAGE_NAME = 'n8n-nodes-heygen';
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.heyGenTrigger`;
 export const ACTION_TYPE = `${PACKAGE_NAME}.heyGen`;
 export const CREDENTIAL_TYPE = 'heyGenWebhooksApi';
+export const OAUTH2_CREDENTIAL_TYPE = 'heyGenWebhooksOAuth2Api';
+
+/** What n8n's OAuth2 callback answered: its page, as the browser's pop-up shows it. */
+export interface OAuth2CallbackPage {
+	status: number;
+	html: string;
+}
 
 const API_KEY_SCOPES = [
 	'workflow:create', 'workflow:read', 'workflow:update', 'workflow:delete', 'workflow:list',
@@ -143,6 +150,38 @@ export class N8nClient {
 		await this.rest.patch(`/credentials/${id}`, { name, type: CREDENTIAL_TYPE, data });
 	}
 
+	/** An OAuth2 credential (not connected yet), as the editor saves it before "Connect my account". */
+	async createOAuth2Credential(data: Record<string, string>, name = 'HeyGen OAuth2 (sandbox)') {
+		const response = await this.rest.post('/credentials', { name, type: OAUTH2_CREDENTIAL_TYPE, data });
+		return { id: String(response.data.data.id), name };
+	}
+
+	/**
+	 * "Connect my account": n8n's `/rest/oauth2-credential/auth` answers with the authorization
+	 * URL, and may set a cookie that binds the flow to this browser; the callback must carry it.
+	 */
+	async startOAuth2(credentialId: string): Promise<{ authorizeUrl: string; cookies: string }> {
+		const response = await this.rest.get('/oauth2-credential/auth', { params: { id: credentialId } });
+		const cookies = (response.headers['set-cookie'] ?? []).map((c: string) => c.split(';')[0]).join('; ');
+		return { authorizeUrl: String(response.data.data), cookies };
+	}
+
+	/** The browser following the authorization server's redirect back to n8n's callback. */
+	async oauth2Callback(callbackUrl: string, cookies: string): Promise<OAuth2CallbackPage> {
+		const response = await axios.get(callbackUrl, {
+			headers: { cookie: [this.cookie, cookies].filter(Boolean).join('; ') },
+			responseType: 'text',
+			validateStatus: () => true,
+			maxRedirects: 0,
+		});
+		return { status: response.status, html: String(response.data) };
+	}
+
+	/** A saved credential as the editor loads it (secrets and token data redacted by n8n). */
+	async getCredential(id: string): Promise<{ data?: Record<string, unknown> }> {
+		return (await this.rest.get(`/credentials/${id}`, { params: { includeData: true } })).data.data;
+	}
+
 	/** n8n 1.x on SQLite fails concurrent workflow writes ("no such savepoint"): one at a time. */
 	private writes: Promise<unknown> = Promise.resolve();
 
@@ -186,6 +225,20 @@ export class N8nClient {
 					throw error;
 				}),
 		);
+	}
+
+	/** Waits until n8n routes POSTs to a production webhook URL (activation is asynchronous). */
+	async waitForWebhook(url: string): Promise<void> {
+		await waitFor(`webhook ${url} to be registered`, async () => {
+			// n8n looks the path up for a CORS preflight: 204 once registered, an error before.
+			const answer = await axios.request({
+				method: 'OPTIONS',
+				url,
+				headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
+				validateStatus: () => true,
+			});
+			return answer.status === 204;
+		});
 	}
 
 	async deactivate(id: string): Promise<void> {

@@ -6,12 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
 import * as event from './actions/event';
 import * as eventType from './actions/eventType';
 import { router } from './actions/router';
 import * as signature from './actions/signature';
 import * as webhookEndpoint from './actions/webhookEndpoint';
+import { authenticationProperty, nodeCredentials } from '../shared/authentication';
 import { searchWebhookEndpoints } from '../shared/methods/listSearch';
 import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from '../shared/credentialTest';
 import { getEventTypes } from '../shared/methods/loadOptions';
@@ -30,8 +30,9 @@ export class HeyGen implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true, testedBy: CREDENTIAL_TEST_NAME }],
+		credentials: nodeCredentials(CREDENTIAL_TEST_NAME),
 		properties: [
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

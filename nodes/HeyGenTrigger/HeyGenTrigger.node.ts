@@ -8,7 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
+import { authenticationProperty, nodeCredentials } from '../shared/authentication';
 import {
 	checkEndpointExists,
 	createWebhookEndpoint,
@@ -64,7 +64,7 @@ export class HeyGenTrigger implements INodeType {
 		defaults: { name: 'HeyGen Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true }],
+		credentials: nodeCredentials(),
 		webhooks: [
 			{
 				name: 'default',
@@ -78,6 +78,7 @@ export class HeyGenTrigger implements INodeType {
 			},
 		],
 		properties: [
+			authenticationProperty,
 			{
 				displayName:
 					'HeyGen must reach this workflow\'s webhook URL over public HTTPS. On a self-hosted n8n, set N8N_WEBHOOK_URL to your public address.',
@@ -208,7 +209,7 @@ export class HeyGenTrigger implements INodeType {
 			if (decision.body.error === 'secret_unavailable') {
 				this.logger.error(
 					`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
-						'cannot open its signing secret: the API key of its credential changed since the workflow was activated. ' +
+						'cannot open its signing secret: the API key (or OAuth2 client ID and secret) of its credential changed since the workflow was activated. ' +
 						'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
 				);
 			}

@@ -1,13 +1,14 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
+import { authenticationOf, credentialTypeOf } from '../shared/authentication';
 import type { SecretKeeper } from '../shared/endpointLifecycle';
 import type { RegisteredEndpoint } from '../shared/endpointPlan';
 import { openSecret, sealSecret } from './sealedSecret';
 
 /**
  * Where the trigger gets its signing secret: sealed in static data under the credential's API
- * key. Opening it needs the credential, which n8n reads from its database and decrypts, so an
+ * key, or, with OAuth2, under its client ID and client secret (access and refresh tokens rotate;
+ * the client does not, and n8n keeps the secret encrypted like an API key). Opening it needs the credential, which n8n reads from its database and decrypts, so an
  * opened secret is kept in process memory by the sealed text it came from: after the first
  * delivery neither genuine nor forged deliveries read the credential again.
  */
@@ -19,9 +20,20 @@ function binding(this: TriggerContext): string {
 	return `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
 }
 
+/** What the sealing key is derived from: stable for as long as the credential is the same. */
 async function apiKey(this: TriggerContext): Promise<string> {
-	const credentials = await this.getCredentials<{ apiKey?: string }>(HEYGEN_CREDENTIAL_TYPE);
+	const credentials = await this.getCredentials<{ apiKey?: string; clientId?: string; clientSecret?: string }>(
+		credentialTypeOf(this),
+	);
+	if (authenticationOf(this) === 'oAuth2') {
+		return oAuth2KeyMaterial(String(credentials.clientId ?? ''), String(credentials.clientSecret ?? ''));
+	}
 	return String(credentials.apiKey ?? '');
+}
+
+/** Prefixed, so an API key can never equal an OAuth2 client's key material. */
+export function oAuth2KeyMaterial(clientId: string, clientSecret: string): string {
+	return `oauth2\n${clientId}\n${clientSecret}`;
 }
 
 /** scope → the sealed text last opened and what it held. One entry per trigger. */

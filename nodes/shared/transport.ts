@@ -12,7 +12,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
+import { authenticationOf, credentialTypeOf } from './authentication';
 
 /**
  * The one door to HeyGen's API: authentication, the v3 `{data}` envelope, cursor pagination,
@@ -63,6 +63,9 @@ interface RawResponse {
 	body: unknown;
 }
 
+const OAUTH2_401_HINT =
+	'HeyGen did not accept the OAuth2 access token, even after n8n refreshed it. Reconnect the "HeyGen OAuth2 API" credential (and check its Base URL).';
+
 const HINTS: Record<number, string> = {
 	400: 'HeyGen rejected the request parameters.',
 	401: 'HeyGen did not accept the API key. Check the API key (and Base URL) in the "HeyGen API" credential.',
@@ -84,6 +87,8 @@ export class HeyGenApiError extends NodeApiError {
 		statusCode: number,
 		error: HeyGenErrorBody,
 		itemIndex?: number,
+		/** Replaces the hint for the status code. */
+		hintOverride?: string,
 	) {
 		const message =
 			error.message ?? (statusCode >= 500 ? 'HeyGen had an internal error' : `HeyGen answered ${statusCode}`);
@@ -96,7 +101,7 @@ export class HeyGenApiError extends NodeApiError {
 			.join(', ');
 		super(context.getNode(), { ...error, statusCode } as JsonObject, {
 			message,
-			description: [hint, details].filter(Boolean).join(' '),
+			description: [hintOverride ?? hint, details].filter(Boolean).join(' '),
 			httpCode: String(statusCode),
 			itemIndex,
 		});
@@ -115,7 +120,7 @@ export function asNodeError(context: HeyGenContext, error: unknown): NodeApiErro
 }
 
 export async function getBaseUrl(this: HeyGenContext): Promise<string> {
-	const credentials = await this.getCredentials(HEYGEN_CREDENTIAL_TYPE);
+	const credentials = await this.getCredentials(credentialTypeOf(this));
 	return normaliseBaseUrl(credentials.baseUrl);
 }
 
@@ -161,12 +166,67 @@ function networkError(this: HeyGenContext, error: Error & { code?: string }, ite
 	return nodeError;
 }
 
+/**
+ * The HTTP answer inside an error n8n threw. With an OAuth2 credential a 401 must reach n8n as an
+ * error (it refreshes the token and retries only then), so HTTP errors arrive thrown, wrapped in
+ * n8n's NodeApiError with axios's error as the cause.
+ */
+function responseInside(error: unknown): RawResponse | undefined {
+	const candidates = [(error as { cause?: unknown })?.cause, error];
+	for (const candidate of candidates) {
+		const response = (candidate as { response?: { status?: unknown; headers?: unknown; data?: unknown } } | undefined)
+			?.response;
+		if (response && typeof response.status === 'number') {
+			return {
+				statusCode: response.status,
+				headers: (response.headers ?? {}) as RawResponse['headers'],
+				body: response.data,
+			};
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Sends once through n8n's authentication. API key: every status comes back as a response. OAuth2:
+ * n8n's requestOAuth2 refreshes on a thrown 401 and retries once; other HTTP errors are unwrapped
+ * here into responses, so both credentials share the retry and error handling below.
+ */
+async function send(
+	this: HeyGenContext,
+	credentialType: string,
+	oAuth2: boolean,
+	options: IHttpRequestOptions,
+): Promise<RawResponse | { unreachable: Error }> {
+	try {
+		return (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			credentialType,
+			oAuth2 ? { ...options, ignoreHttpStatusErrors: false } : options,
+		)) as RawResponse;
+	} catch (error) {
+		if (!oAuth2) return { unreachable: error as Error };
+		const response = responseInside(error);
+		if (response) return response;
+		const cause = (error as { cause?: { code?: unknown } }).cause;
+		const code = cause?.code ?? (error as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z]+/.test(code)) return { unreachable: error as Error };
+		// No HTTP answer and no network failure: n8n refused before sending (credential not
+		// connected) or its refresh failed ("needs to be reconnected"); its words are clear.
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			description: 'Open the "HeyGen OAuth2 API" credential and connect it (Connect my account).',
+		});
+	}
+}
+
 /** One HeyGen call: returns the unwrapped page, or throws a `NodeApiError` in HeyGen's words. */
 export async function heyGenApiRequest<T = IDataObject>(
 	this: HeyGenContext,
 	request: HeyGenRequest,
 ): Promise<HeyGenPage<T>> {
 	const baseUrl = await getBaseUrl.call(this);
+	const credentialType = credentialTypeOf(this);
+	const oAuth2 = authenticationOf(this) === 'oAuth2';
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -180,19 +240,13 @@ export async function heyGenApiRequest<T = IDataObject>(
 
 	for (let attempt = 1; ; attempt++) {
 		const lastAttempt = attempt >= MAX_ATTEMPTS;
-		let response: RawResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				HEYGEN_CREDENTIAL_TYPE,
-				options,
-			)) as RawResponse;
-		} catch (error) {
+		const response = await send.call(this, credentialType, oAuth2, options);
+		if ('unreachable' in response) {
 			if (!lastAttempt && isRetrySafe(request)) {
 				await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
 				continue;
 			}
-			throw networkError.call(this, error as Error, request.itemIndex);
+			throw networkError.call(this, response.unreachable, request.itemIndex);
 		}
 
 		const { statusCode, body } = response;
@@ -208,7 +262,8 @@ export async function heyGenApiRequest<T = IDataObject>(
 
 		const error = errorBodyOf(body);
 		if (statusCode >= 400 || error !== undefined) {
-			throw new HeyGenApiError(this, statusCode, error ?? {}, request.itemIndex);
+			const hint = oAuth2 && statusCode === 401 ? OAUTH2_401_HINT : undefined;
+			throw new HeyGenApiError(this, statusCode, error ?? {}, request.itemIndex, hint);
 		}
 		if (body === null || typeof body !== 'object' || !('data' in body)) {
 			throw new NodeApiError(

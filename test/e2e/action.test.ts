@@ -66,20 +66,6 @@ describe('HeyGen action node in n8n', () => {
 		url: string;
 	}
 
-	/** Waits until n8n routes POSTs to a production webhook path (activation is asynchronous). */
-	async function waitForWebhook(url: string) {
-		await waitFor(`webhook ${url} to be registered`, async () => {
-			// n8n looks the path up for a CORS preflight: 204 once registered, an error before.
-			const answer = await axios.request({
-				method: 'OPTIONS',
-				url,
-				headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
-				validateStatus: () => true,
-			});
-			return answer.status === 204;
-		});
-	}
-
 	/** "Webhook → Split Out (body.items) → HeyGen", active. */
 	async function actionWorkflow(
 		parameters: Json,
@@ -133,7 +119,7 @@ describe('HeyGen action node in n8n', () => {
 	async function publish(id: string, path: string): Promise<string> {
 		await n8n.activate(id);
 		const url = `${n8n.baseUrl}/webhook/${path}`;
-		await waitForWebhook(url);
+		await n8n.waitForWebhook(url);
 		return url;
 	}
 
@@ -650,7 +636,7 @@ describe('HeyGen action node in n8n', () => {
 			});
 			workflowId = id;
 			await n8n.activate(id);
-			await waitForWebhook(verifyUrl);
+			await n8n.waitForWebhook(verifyUrl);
 
 			// A genuine sandbox delivery: the first test checks its verdict, the second alters it.
 			fired = sandbox.fireEvent({ apiKey, event_type: 'avatar_video.success', entity_id: 'entity-verify' });

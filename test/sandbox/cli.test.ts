@@ -112,6 +112,21 @@ describe('CLI commands', () => {
 		expect(sandbox.listEndpoints()).toEqual([]);
 	});
 
+	it('oauth-client registers a client (secret never printed); oauth lists and expires tokens', async () => {
+		const redirect = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
+		expect(await run(['oauth-client', 'cli-client', '--redirect-uri', redirect, '--client-secret', 'cli-secret'], io())).toBe(0);
+		expect(JSON.parse(out.join('\n'))).toEqual({
+			client: { client_id: 'cli-client', confidential: true, redirect_uris: [redirect], account: 'account_1' },
+		});
+		out = [];
+		expect(await run(['oauth', '--expire-tokens'], io())).toBe(0);
+		const text = out.join('\n');
+		expect(text).toContain('"expired": 0');
+		expect(text).toContain('cli-client');
+		expect(text).not.toContain('cli-secret');
+		expect(await run(['oauth-client', 'no-redirect'], io())).toBe(2);
+	});
+
 	it('prints usage on bad arguments and a hint when the sandbox is unreachable', async () => {
 		expect(await run(['send'], io())).toBe(2);
 		expect(err.join('\n')).toMatch(/Usage:/);

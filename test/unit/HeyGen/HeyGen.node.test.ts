@@ -4,6 +4,7 @@ import { HeyGen } from '../../../nodes/HeyGen/HeyGen.node';
 import codex from '../../../nodes/HeyGen/HeyGen.node.json';
 import triggerCodex from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node.json';
 import { HEYGEN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksApi.credentials';
+import { HEYGEN_SIGN_IN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
 
 const { description } = new HeyGen();
 
@@ -36,10 +37,15 @@ describe('HeyGen node description', () => {
 			group: ['transform'],
 			inputs: ['main'],
 			outputs: ['main'],
-			credentials: [{ name: HEYGEN_CREDENTIAL_TYPE, required: true }],
+			credentials: [
+				{ name: HEYGEN_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { authentication: ['oAuth2'] } } },
+				{ name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			],
 			icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		});
 		expect(description.description).toMatch(/webhook/i);
+		// Saved workflows have no "authentication" parameter: they must keep the API key.
+		expect(description.properties[0]).toMatchObject({ name: 'authentication', default: 'apiKey' });
 	});
 
 	it('describes every resource and operation to the tool in plain words', () => {

@@ -30,7 +30,7 @@ const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { c
 describe('credential test', () => {
 	it('is what n8n runs: the HeyGen node names it, and the credential has no request test to take precedence', () => {
 		const node = new HeyGen();
-		expect(node.description.credentials).toEqual([expect.objectContaining({ testedBy: CREDENTIAL_TEST_NAME })]);
+		expect(node.description.credentials?.[0]).toEqual(expect.objectContaining({ testedBy: CREDENTIAL_TEST_NAME }));
 		expect(node.methods.credentialTest[CREDENTIAL_TEST_NAME]).toBe(testHeyGenCredential);
 		expect((new HeyGenWebhooksApi() as { test?: unknown }).test).toBeUndefined();
 	});

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Makes Debian's Chromium available for the editor test (npm run test:ui): installs the
+# `chromium` package with apt-get only when no Chromium binary is found. No browser download
+# from anywhere else (playwright-core drives this binary). Prints `CHROMIUM=<file>` on stdout;
+# everything else goes to stderr.
+set -euo pipefail
+
+log() { echo "[provision-chromium] $*" >&2; }
+
+find_chromium() {
+  command -v chromium || command -v chromium-browser || { [ -x /usr/bin/chromium ] && echo /usr/bin/chromium; } || true
+}
+
+# One installer at a time (two test runs starting together).
+exec 9>"${TMPDIR:-/tmp}/n8n-nodes-heygen-chromium.lock"
+flock 9
+
+if [ -z "$(find_chromium)" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "chromium is missing; run as root, or: sudo apt-get update && sudo apt-get install -y chromium"
+    exit 1
+  fi
+  log "installing chromium from Debian's packages"
+  apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >&2
+fi
+
+chromium="$(find_chromium)"
+if [ -z "$chromium" ]; then
+  log "chromium is still missing after apt-get install"
+  exit 1
+fi
+echo "CHROMIUM=$chromium"
