@@ -29,7 +29,7 @@ describe('npm start', () => {
 	let folder: string;
 	let n8nPort: number;
 	let sandboxPort: number;
-	let run: Run | undefined;
+	const runs: Run[] = [];
 	let workflowId = '';
 	let firstEndpoint: EndpointRecord;
 
@@ -39,10 +39,13 @@ describe('npm start', () => {
 		sandboxPort = await freePort();
 	});
 
+	// A failed test must not leave n8n behind: the next one would find its ports taken.
+	afterEach(async () => {
+		for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+		await Promise.all(runs.map((run) => run.closed));
+	});
+
 	afterAll(async () => {
-		// A failed test must not leave n8n behind.
-		if (run?.child.exitCode === null) run.child.kill('SIGTERM');
-		await run?.closed;
 		if (!process.env.HEYGEN_E2E_KEEP) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
@@ -66,7 +69,8 @@ describe('npm start', () => {
 				}),
 		);
 		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-		run = { child, output: () => output, closed: Promise.all([...open, exited]).then(() => undefined) };
+		const run = { child, output: () => output, closed: Promise.all([...open, exited]).then(() => undefined) };
+		runs.push(run);
 		return run;
 	}
 
