@@ -15,14 +15,18 @@ find_chromium() {
 exec 9>"${TMPDIR:-/tmp}/n8n-nodes-heygen-chromium.lock"
 flock 9
 
-if [ -z "$(find_chromium)" ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    log "chromium is missing; run as root, or: sudo apt-get update && sudo apt-get install -y chromium"
-    exit 1
+# As root (CI here), or through passwordless sudo (GitHub's runners).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif sudo -n true 2>/dev/null; then sudo -n "$@"
+  else log "chromium is missing; run as root, or: sudo apt-get update && sudo apt-get install -y chromium"; exit 1
   fi
+}
+
+if [ -z "$(find_chromium)" ]; then
   log "installing chromium from Debian's packages"
-  apt-get update >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >&2
 fi
 
 chromium="$(find_chromium)"
