@@ -15,13 +15,8 @@ find_chromium() {
 exec 9>"${TMPDIR:-/tmp}/n8n-nodes-heygen-chromium.lock"
 flock 9
 
-# As root (CI here), or through passwordless sudo (GitHub's runners).
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif sudo -n true 2>/dev/null; then sudo -n "$@"
-  else log "chromium is missing; run as root, or: sudo apt-get update && sudo apt-get install -y chromium"; exit 1
-  fi
-}
+# shellcheck source=scripts/as-root.sh
+source "$(dirname "$0")/as-root.sh"
 
 if [ -z "$(find_chromium)" ]; then
   log "installing chromium from Debian's packages"

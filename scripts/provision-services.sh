@@ -28,13 +28,8 @@ find_redis() {
 exec 9>"${TMPDIR:-/tmp}/n8n-nodes-heygen-services.lock"
 flock 9
 
-# As root (CI here), or through passwordless sudo (GitHub's runners).
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif sudo -n true 2>/dev/null; then sudo -n "$@"
-  else log "needs root for: $*; run as root or give passwordless sudo"; exit 1
-  fi
-}
+# shellcheck source=scripts/as-root.sh
+source "$(dirname "$0")/as-root.sh"
 
 missing=()
 [ -n "$(find_pg_bin)" ] || missing+=(postgresql)

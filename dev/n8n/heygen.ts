@@ -3,11 +3,23 @@ import { randomUUID } from 'crypto';
 
 import { HeyGenSandbox, signBody } from '../heygen-sandbox/server';
 import type { EndpointRecord } from '../heygen-sandbox/types';
-import { CREDENTIAL_TYPE, isDone, nodeOutput, TRIGGER_TYPE, waitFor, type Execution, type N8nClient, type WorkflowInput } from './n8n';
+import { CREDENTIAL_TYPE, isDone, nodeOutput, TRIGGER_TYPE, waitFor, type Execution, type N8nClient, type WorkflowInput, type WorkflowNode } from './n8n';
 
 /** Helpers that join the sandbox and n8n: trigger workflows, endpoint waits, hand-made deliveries. */
 
 export const TRIGGER_NAME = 'HeyGen Trigger';
+
+/** n8n's Webhook node that starts a test workflow at `path`; it answers with the last node's items. */
+export function webhookNode(path: string, options?: Record<string, unknown>): WorkflowNode {
+	return {
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', ...(options ? { options } : {}) },
+	};
+}
 
 export interface TriggerWorkflow {
 	id: string;

@@ -7,7 +7,7 @@ import { eventTypeDisplayName } from '../../nodes/shared/eventCatalogue';
 import { HeyGenSandbox, type DeliveryAttempt, type FiredEvent } from '../../dev/heygen-sandbox/server';
 import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
 import { N8N_VERSION } from '../../dev/n8n/paths';
-import { deliver, endpointsFor } from '../../dev/n8n/heygen';
+import { deliver, endpointsFor, webhookNode } from '../../dev/n8n/heygen';
 import {
 	ACTION_TYPE,
 	CREDENTIAL_TYPE,
@@ -101,18 +101,6 @@ describe('HeyGen action node in n8n', () => {
 			},
 		});
 		return { id, url: await publish(id, path) };
-	}
-
-	/** The Webhook node that starts every test workflow; it answers with the last node's items. */
-	function webhookNode(path: string): WorkflowNode {
-		return {
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: randomUUID(),
-			parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
-		};
 	}
 
 	/** Activates a workflow and returns its production webhook URL once n8n routes it. */
@@ -607,14 +595,7 @@ describe('HeyGen action node in n8n', () => {
 				name: 'HeyGen verify',
 				settings: WORKFLOW_SETTINGS,
 				nodes: [
-					{
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						position: [0, 0],
-						webhookId: randomUUID(),
-						parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: { rawBody: true } },
-					},
+					webhookNode(path, { rawBody: true }),
 					{
 						name: 'HeyGen',
 						type: ACTION_TYPE,

@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
 import { consent } from '../../dev/heygen-sandbox/testing/consent';
-import { waitForEndpoints, TRIGGER_NAME } from '../../dev/n8n/heygen';
+import { waitForEndpoints, TRIGGER_NAME, webhookNode } from '../../dev/n8n/heygen';
 import {
 	ACTION_TYPE,
 	N8nInstance,
@@ -123,14 +123,7 @@ describe('OAuth2 credential in n8n', () => {
 			name: 'HeyGen action (OAuth2)',
 			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 			nodes: [
-				{
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries' },
-				},
+				webhookNode(path),
 				{
 					name: 'HeyGen',
 					type: ACTION_TYPE,
