@@ -22,6 +22,12 @@ export const REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
 export const RECORD_CAPACITY_DELIVERIES = 20_000;
 export const MAX_KEYS = 2 * RECORD_CAPACITY_DELIVERIES;
 export const KEY_LENGTH = 8;
+/**
+ * How long a delivery whose execution n8n has not confirmed holds its keys. A hold that neither
+ * n8n's answer confirmed nor its error released (the sender hung up first) lapses after this, so
+ * the retry runs: a later retry is cheaper than a lost event.
+ */
+export const HOLD_SECONDS = 300;
 
 const HOUR = 3600;
 
@@ -57,8 +63,30 @@ function isPersistedRecord(value: unknown): value is PersistedRecord {
 	);
 }
 
+/** What the record says of a delivery's keys. */
+export type RecordVerdict =
+	/** Not seen within 24 h. */
+	| 'new'
+	/** Accepted before: its execution exists. */
+	| 'duplicate'
+	/** Held by a delivery whose execution n8n has not confirmed yet. */
+	| 'in_flight';
+
+/**
+ * A provisional claim: `confirm` once n8n has the execution, `release` when it failed to create it
+ * (also after `confirm`, when n8n 1.x failed after reading the answer).
+ */
+export interface Hold {
+	confirm(): void;
+	release(): void;
+}
+
 /** One trigger's record in this process. */
 export class ScopeRecord {
+	/** key → the hold on it and when it began (Unix seconds); never persisted. */
+	private readonly held = new Map<string, { hold: Hold; since: number }>();
+	/** key → when it was withdrawn (see `withdraw`). */
+	private readonly withdrawn = new Map<string, number>();
 	/** hour → keys in the order they became known. */
 	private readonly hours = new Map<number, string[]>();
 	private readonly known = new Set<string>();
@@ -98,11 +126,82 @@ export class ScopeRecord {
 		return keys.some((key) => this.known.has(key));
 	}
 
-	/** Records the keys of an accepted delivery. Synchronous, so concurrent twins cannot both win. */
+	check(keys: string[], now: number): RecordVerdict {
+		if (this.isDuplicate(keys)) return 'duplicate';
+		return keys.some((key) => this.isHeld(key, now)) ? 'in_flight' : 'new';
+	}
+
+	/** Records the keys of an accepted delivery for good. */
 	claim(keys: string[], now: number): void {
 		this.expire(now);
-		for (const key of keys) this.add(hourOf(now), key);
+		for (const key of keys) {
+			this.withdrawn.delete(key);
+			this.add(hourOf(now), key);
+		}
 		this.bound();
+	}
+
+	/**
+	 * Holds the keys of a delivery until n8n has its execution: a concurrent copy sees it
+	 * `in_flight`, nothing is persisted, and `release` (n8n failed to create the execution) frees
+	 * them for HeyGen's retry. Synchronous, so concurrent twins cannot both be held.
+	 */
+	hold(keys: string[], now: number): Hold {
+		if (this.held.size > 1000) this.dropLapsedHolds(now);
+		let state: 'held' | 'confirmed' | 'released' = 'held';
+		const hold: Hold = {
+			confirm: () => {
+				if (state !== 'held') return;
+				state = 'confirmed';
+				this.unhold(keys, hold);
+				this.claim(keys, now);
+			},
+			release: () => {
+				if (state === 'released') return;
+				if (state === 'confirmed') this.withdraw(keys, now);
+				state = 'released';
+				this.unhold(keys, hold);
+			},
+		};
+		for (const key of keys) this.held.set(key, { hold, since: now });
+		return hold;
+	}
+
+	/**
+	 * Takes back the keys of a delivery that n8n failed after confirming it (n8n 1.x reads the
+	 * answer before it creates the execution). Static data may hold them already: they are kept out
+	 * of what is folded in for the replay window, and the next write leaves them out.
+	 */
+	private withdraw(keys: string[], now: number): void {
+		for (const key of keys) {
+			if (!this.known.delete(key)) continue;
+			this.withdrawn.set(key, now);
+			for (const [hour, hourKeys] of this.hours) {
+				const at = hourKeys.indexOf(key);
+				if (at < 0) continue;
+				hourKeys.splice(at, 1);
+				this.encoded.delete(hour);
+				this.settled.delete(hour);
+				break;
+			}
+		}
+	}
+
+	private isHeld(key: string, now: number): boolean {
+		const entry = this.held.get(key);
+		return entry !== undefined && now - entry.since < HOLD_SECONDS;
+	}
+
+	private unhold(keys: string[], hold: Hold): void {
+		for (const key of keys) {
+			if (this.held.get(key)?.hold === hold) this.held.delete(key);
+		}
+	}
+
+	private dropLapsedHolds(now: number): void {
+		for (const [key, entry] of this.held) {
+			if (now - entry.since >= HOLD_SECONDS) this.held.delete(key);
+		}
 	}
 
 	/** Everything this process knows and has not expired, in the persisted form. */
@@ -121,7 +220,7 @@ export class ScopeRecord {
 	}
 
 	private add(hour: number, key: string): void {
-		if (key.length !== KEY_LENGTH || this.known.has(key)) return;
+		if (key.length !== KEY_LENGTH || this.known.has(key) || this.withdrawn.has(key)) return;
 		let keys = this.hours.get(hour);
 		if (!keys) {
 			keys = [];
@@ -139,6 +238,9 @@ export class ScopeRecord {
 		}
 		for (const hour of [...this.settled.keys()]) {
 			if (hour < oldest) this.settled.delete(hour);
+		}
+		for (const [key, since] of this.withdrawn) {
+			if (now - since >= REPLAY_WINDOW_SECONDS) this.withdrawn.delete(key);
 		}
 	}
 
@@ -182,7 +284,7 @@ export class ReplayRecords {
 		return record;
 	}
 
-	/** A fresh endpoint (deactivation, a new test listener): old keys no longer apply. */
+	/** A new registration (activation, a new test listener) or deactivation: old keys no longer apply. */
 	forget(scope: string): void {
 		this.scopes.delete(scope);
 	}

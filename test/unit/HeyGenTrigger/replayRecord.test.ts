@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import {
 	deliveryKeys,
+	HOLD_SECONDS,
 	KEY_LENGTH,
 	MAX_KEYS,
 	RECORD_CAPACITY_DELIVERIES,
@@ -142,6 +143,64 @@ describe('ScopeRecord', () => {
 			const reloaded = new ScopeRecord();
 			reloaded.absorb(persisted, at(RECORD_CAPACITY_DELIVERIES + extra));
 			expect(reloaded.size).toBe(MAX_KEYS);
+		});
+	});
+});
+
+describe('holds: provisional until n8n has the execution', () => {
+	it('a held delivery is in flight, then a duplicate once confirmed, and only then persisted', () => {
+		const record = new ScopeRecord();
+		const hold = record.hold(keysOf(1), NOW);
+		expect(record.check(keysOf(1), NOW)).toBe('in_flight');
+		expect(stored(record).hours).toEqual({});
+		hold.confirm();
+		expect(record.check(keysOf(1), NOW)).toBe('duplicate');
+		expect(stored(record).hours[String(NOW / 3600)]).toBe(keysOf(1).join(''));
+	});
+
+	it('a released hold leaves nothing behind', () => {
+		const record = new ScopeRecord();
+		record.hold(keysOf(1), NOW).release();
+		expect(record.check(keysOf(1), NOW)).toBe('new');
+		expect(record.size).toBe(0);
+	});
+
+	it(`a hold lapses after ${HOLD_SECONDS} s`, () => {
+		const record = new ScopeRecord();
+		record.hold(keysOf(1), NOW);
+		expect(record.check(keysOf(1), NOW + HOLD_SECONDS - 1)).toBe('in_flight');
+		expect(record.check(keysOf(1), NOW + HOLD_SECONDS)).toBe('new');
+	});
+
+	describe('released after confirming (n8n 1.x failed after reading the answer)', () => {
+		function confirmedThenFailed() {
+			const record = new ScopeRecord();
+			record.claim(keysOf(0), NOW);
+			const hold = record.hold(keysOf(1), NOW);
+			hold.confirm();
+			const savedMeanwhile = stored(record); // n8n 1.x saved static data before the failure
+			hold.release();
+			return { record, savedMeanwhile };
+		}
+
+		it('the delivery is new again, and the next write leaves it out', () => {
+			const { record } = confirmedThenFailed();
+			expect(record.check(keysOf(1), NOW + 1)).toBe('new');
+			expect(record.check(keysOf(0), NOW + 1)).toBe('duplicate');
+			expect(stored(record).hours[String(NOW / 3600)]).toBe(keysOf(0).join(''));
+		});
+
+		it('the copy static data kept is not folded back in, and is marked for a rewrite', () => {
+			const { record, savedMeanwhile } = confirmedThenFailed();
+			expect(record.absorb(savedMeanwhile, NOW + 1)).toBe(true);
+			expect(record.check(keysOf(1), NOW + 1)).toBe('new');
+		});
+
+		it('HeyGen\'s retry is accepted and confirmed like any delivery', () => {
+			const { record, savedMeanwhile } = confirmedThenFailed();
+			record.hold(keysOf(1), NOW + 60).confirm();
+			expect(record.check(keysOf(1), NOW + 61)).toBe('duplicate');
+			expect(record.absorb(savedMeanwhile, NOW + 62)).toBe(false);
 		});
 	});
 });
