@@ -32,6 +32,12 @@ export function parseDelivery(rawBody: Buffer): HeyGenDelivery | undefined {
 	return body as HeyGenDelivery;
 }
 
+/** Unix seconds as ISO 8601; null when absent or beyond what a date can hold (a hostile header). */
+function isoTime(seconds: number | undefined): string | null {
+	const date = new Date((seconds ?? NaN) * 1000);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
 const firstString = (data: IDataObject, ...fields: string[]) => {
 	for (const field of fields) {
 		const value = data[field];
@@ -50,7 +56,7 @@ export function simplifyDelivery(delivery: HeyGenDelivery, headers: DeliveryHead
 	const item: IDataObject = {
 		event_type: eventType,
 		event_id: headers.eventId ?? null,
-		sent_at: headers.timestamp === undefined ? null : new Date(headers.timestamp * 1000).toISOString(),
+		sent_at: isoTime(headers.timestamp),
 		status: eventType.endsWith('.success') ? 'success' : isFailureEvent(eventType) ? 'fail' : null,
 		callback_id: firstString(data, 'callback_id') ?? null,
 	};

@@ -54,11 +54,18 @@ export function computeSignature(rawBody: Buffer | string, secret: string): stri
 	return createHmac('sha256', secret).update(rawBody).digest('hex');
 }
 
-/** Parses `Heygen-Timestamp` (Unix seconds; milliseconds are tolerated) into seconds. */
+/** The last second a JavaScript date can hold (year 275760). */
+const LAST_DATE_SECONDS = 8.64e12;
+
+/**
+ * Parses `Heygen-Timestamp` (Unix seconds; milliseconds are tolerated) into seconds; undefined
+ * for anything else, a time no date can hold included.
+ */
 export function parseTimestamp(value: string): number | undefined {
 	if (!/^\d{1,16}$/.test(value)) return undefined;
 	const number = Number(value);
-	return number > 1e12 ? Math.floor(number / 1000) : number;
+	const seconds = number > 1e12 ? Math.floor(number / 1000) : number;
+	return seconds <= LAST_DATE_SECONDS ? seconds : undefined;
 }
 
 /** Candidate signatures in a header: a bare hex digest, `sha256=<hex>`, or a comma list. */
@@ -96,12 +103,12 @@ export function verifySignature(input: SignatureCheckInput): SignatureCheck {
 		};
 	}
 
-	if (input.toleranceSeconds <= 0) return { valid: true };
-
 	const rawTimestamp = Array.isArray(input.timestamp) ? input.timestamp[0] : input.timestamp;
 	if (rawTimestamp === undefined || rawTimestamp.trim() === '') {
+		if (input.toleranceSeconds <= 0) return { valid: true };
 		return { valid: false, reason: 'missing_timestamp', message: 'Missing Heygen-Timestamp header' };
 	}
+	// A timestamp that is there must be one, even with the tolerance off: it ends up in the item.
 	const timestamp = parseTimestamp(rawTimestamp.trim());
 	if (timestamp === undefined) {
 		return {
@@ -110,6 +117,7 @@ export function verifySignature(input: SignatureCheckInput): SignatureCheck {
 			message: 'Heygen-Timestamp is not a Unix time in seconds',
 		};
 	}
+	if (input.toleranceSeconds <= 0) return { valid: true, timestamp };
 	const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
 	const age = now - timestamp;
 	if (Math.abs(age) > input.toleranceSeconds) {

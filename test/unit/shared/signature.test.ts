@@ -310,16 +310,25 @@ describe('verifySignature: timestamp', () => {
 	});
 
 	it.each([
-		['missing', undefined],
-		['garbage', 'garbage'],
-		['ancient', '1'],
-		['far future', String(NOW + 10_000_000)],
-	])('tolerance 0 disables the check (timestamp %s)', (_name, timestamp) => {
-		expect(at(timestamp, 0)).toEqual({ valid: true });
+		['ancient', '1', 1],
+		['far future', String(NOW + 10_000_000), NOW + 10_000_000],
+	])('tolerance 0 disables the age check (timestamp %s)', (_name, timestamp, seconds) => {
+		expect(at(timestamp, 0)).toEqual({ valid: true, timestamp: seconds });
 	});
 
-	it('a negative tolerance also disables the check', () => {
-		expect(at('garbage', -1)).toEqual({ valid: true });
+	it('tolerance 0 accepts a delivery without a timestamp', () => {
+		expect(at(undefined, 0)).toEqual({ valid: true });
+	});
+
+	it.each([
+		['garbage', 'garbage'],
+		['beyond what a date holds', '9999999999999999'],
+	])('tolerance 0 still refuses a timestamp that is there but is none (%s): it would reach the item', (_name, timestamp) => {
+		expect(reasonOf(at(timestamp, 0))).toBe('invalid_timestamp');
+	});
+
+	it('a negative tolerance also disables the age check', () => {
+		expect(at('1', -1)).toEqual({ valid: true, timestamp: 1 });
 	});
 
 	it('uses the clock when nowSeconds is not given', () => {
@@ -337,11 +346,12 @@ describe('parseTimestamp', () => {
 		['1000000000001', 1000000000],
 		['1767225600123', 1767225600],
 		['999999999999999', 999999999999],
+		['8640000000000000', 8640000000000], // the last second a date holds
 	])('%s → %s', (value, expected) => {
 		expect(parseTimestamp(value)).toBe(expected);
 	});
 
-	it.each(['', ' 1', '1 ', '-5', '+5', '1.5', '1e9', 'NaN', 'Infinity', '12345678901234567', '١٢٣'])(
+	it.each(['', ' 1', '1 ', '-5', '+5', '1.5', '1e9', 'NaN', 'Infinity', '12345678901234567', '8640000000001000', '9999999999999999', '١٢٣'])(
 		'%j → undefined',
 		(value) => {
 			expect(parseTimestamp(value)).toBeUndefined();
