@@ -76,6 +76,18 @@ export async function waitForEndpoints(
 	);
 }
 
+/**
+ * Waits until a published trigger verifies deliveries: n8n makes its URL live before the trigger
+ * has stored its signing secret, and a signed delivery meanwhile gets 503 `not_ready`. Once the
+ * secret is stored, a delivery signed with another secret gets 401.
+ */
+export async function waitUntilVerifying(url: string): Promise<void> {
+	await waitFor(`${url} to verify deliveries`, async () => {
+		const answer = await deliver(url, { body: '{}', secret: 'whsec_not_the_secret' });
+		return answer.status === 401;
+	});
+}
+
 export interface HandDelivery {
 	body: string;
 	secret?: string;

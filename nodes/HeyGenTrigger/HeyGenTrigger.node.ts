@@ -1,6 +1,6 @@
+import { randomUUID } from 'crypto';
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
@@ -20,23 +20,41 @@ import { getEventTypes } from '../shared/methods/loadOptions';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/signature';
 import { answerOnceRecorded } from './answerOnceRecorded';
 import { decideDelivery, type DeliveryOptions } from './deliveryDecision';
-import { ReplayRecords, type PersistedRecord } from './replayRecord';
-import { sealLegacySecret, secretKeeper, signingSecret } from './signingSecret';
+import { ReplayRecords, ScopeRecord, type PersistedRecord } from './replayRecord';
+import { forgetOpenedSecret, secretKeeper, signingSecret, type SigningSecret } from './signingSecret';
 
 type TriggerOptions = Omit<DeliveryOptions, 'events'> & { entityId?: string };
 
 interface TriggerStaticData extends RegisteredEndpoint {
+	/** Names this registration's replay record; new with every registration (see recordScope). */
+	recordId?: string;
 	replay?: PersistedRecord;
-	/** Version 0.1's record; dropped on the next write. */
-	accepted?: IDataObject;
 }
 
 /** This process's copy of every trigger's replay record. */
 const records = new ReplayRecords();
+/** Stands in for a record before registration finished: every delivery is answered before it is read. */
+const NO_RECORD = new ScopeRecord();
 
-/** One record per trigger node and mode: test listeners keep theirs apart from production. */
-function recordScope(context: IHookFunctions | IWebhookFunctions): string {
-	return `${context.getWorkflow().id ?? ''}:${context.getNode().name}:${context.getMode()}`;
+/**
+ * The record of one registration of one trigger: production and each test listener have their
+ * own static data, so their own record id, and a new registration starts afresh whatever mode
+ * n8n calls the lifecycle in (n8n 2.41.1 creates in mode "trigger" and deletes in "internal").
+ */
+function recordScope(context: IHookFunctions | IWebhookFunctions, staticData: TriggerStaticData): string | undefined {
+	if (!staticData.recordId) return undefined;
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().name}:${staticData.recordId}`;
+}
+
+/** Drops this registration's record and what this process opened for it. */
+function forgetRegistration(context: IHookFunctions, staticData: TriggerStaticData): void {
+	const scope = recordScope(context, staticData);
+	if (scope !== undefined) {
+		records.forget(scope);
+		forgetOpenedSecret(scope);
+	}
+	delete staticData.recordId;
+	delete staticData.replay;
 }
 
 function desiredEndpoint(this: IHookFunctions): DesiredEndpoint {
@@ -47,6 +65,17 @@ function desiredEndpoint(this: IHookFunctions): DesiredEndpoint {
 		events: events.length > 0 ? events : null,
 		entityId: options.entityId?.trim() || undefined,
 	};
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Said once a minute at most per trigger (see signingSecret.ts), so a flood cannot fill the log. */
+function logUnopenableSecret(this: IWebhookFunctions): void {
+	this.logger.error(
+		`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
+			'cannot open its signing secret: the API key (or OAuth2 client ID and secret) of its credential changed since the workflow was activated. ' +
+			'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
+	);
 }
 
 export class HeyGenTrigger implements INodeType {
@@ -162,25 +191,26 @@ export class HeyGenTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const registered = this.getWorkflowStaticData('node') as RegisteredEndpoint;
+				const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 				const keeper = await secretKeeper.call(this);
-				return await checkEndpointExists.call(this, registered, desiredEndpoint.call(this), keeper);
+				const exists = await checkEndpointExists.call(this, staticData, desiredEndpoint.call(this), keeper);
+				// An endpoint taken back (adopted) without create() still needs a record.
+				if (exists) staticData.recordId ??= randomUUID();
+				return exists;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const registered = this.getWorkflowStaticData('node') as TriggerStaticData;
+				const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 				const keeper = await secretKeeper.call(this);
-				await createWebhookEndpoint.call(this, registered, desiredEndpoint.call(this), keeper);
+				await createWebhookEndpoint.call(this, staticData, desiredEndpoint.call(this), keeper);
 				// A new endpoint has a new secret: nothing accepted under the old one applies.
-				delete registered.replay;
-				records.forget(recordScope(this));
+				forgetRegistration(this, staticData);
+				staticData.recordId = randomUUID();
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 				await deleteWebhookEndpoint.call(this, staticData, this.getNodeWebhookUrl('default') as string);
-				delete staticData.replay;
-				delete staticData.accepted;
-				records.forget(recordScope(this));
+				forgetRegistration(this, staticData);
 				return true;
 			},
 		},
@@ -190,41 +220,43 @@ export class HeyGenTrigger implements INodeType {
 		const req = this.getRequestObject();
 		const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const scope = recordScope(this);
 		if (req.rawBody === undefined) await req.readRawBody();
-		const secret = await signingSecret.call(this, staticData, scope);
-		const record = records.get(scope);
+		const now = nowSeconds();
+		const scope = recordScope(this, staticData);
+		const secret: SigningSecret =
+			scope === undefined
+				? { state: 'none' }
+				: await signingSecret.call(this, staticData, scope, now, () => logUnopenableSecret.call(this));
+		const record = scope === undefined ? NO_RECORD : records.get(scope);
 		const decision = decideDelivery({
 			headers: req.headers,
 			rawBody: req.rawBody ?? Buffer.alloc(0),
 			options: { ...options, events: this.getNodeParameter('events', []) as string[] },
-			now: Math.floor(Date.now() / 1000),
+			now,
 			secret,
 			record,
 			persistedRecord: staticData.replay,
 		});
 
-		if (decision.verified) await sealLegacySecret.call(this, staticData);
 		if (decision.outcome === 'rejected') {
-			if (decision.body.error === 'secret_unavailable') {
-				this.logger.error(
-					`HeyGen Trigger "${this.getNode().name}" in workflow "${this.getWorkflow().name ?? ''}" (id ${this.getWorkflow().id ?? '?'}) ` +
-						'cannot open its signing secret: the API key (or OAuth2 client ID and secret) of its credential changed since the workflow was activated. ' +
-						'Deactivate and activate the workflow (Unpublish and Publish) to take the endpoint back with a new secret; HeyGen retries the deliveries meanwhile.',
-				);
-			}
-			this.getResponseObject().status(decision.status).json(decision.body);
+			const res = this.getResponseObject();
+			if (decision.retryAfter !== undefined) res.setHeader('Retry-After', String(decision.retryAfter));
+			res.status(decision.status).json(decision.body);
 			return { noWebhookResponse: true };
 		}
-
-		// Version 0.1's record used other digests; dropped once. (Deleting through n8n's static-data
-		// proxy marks it changed even when the key is absent, hence the check.)
-		if (staticData.accepted !== undefined) delete staticData.accepted;
-		const persist = () => {
+		const saveRecord = () => {
 			staticData.replay = record.toPersisted();
 		};
-		if (decision.saveRecord) persist();
-		if (decision.outcome === 'ignored') return { webhookResponse: decision.body };
-		return answerOnceRecorded({ workflowData: [[{ json: decision.item }]] }, decision.body, persist);
+		if (decision.outcome === 'ignored') {
+			if (decision.saveRecord) saveRecord();
+			return { webhookResponse: decision.body };
+		}
+		return answerOnceRecorded(
+			this.getResponseObject(),
+			{ workflowData: [[{ json: decision.item }]] },
+			decision.body,
+			decision.hold,
+			saveRecord,
+		);
 	}
 }

@@ -11,7 +11,7 @@ import {
 	TIMESTAMP_HEADER,
 	verifySignature,
 } from '../shared/signature';
-import { deliveryKeys, type ScopeRecord } from './replayRecord';
+import { deliveryKeys, type Hold, type ScopeRecord } from './replayRecord';
 import type { SigningSecret } from './signingSecret';
 
 /**
@@ -44,13 +44,20 @@ export interface DeliveryInput {
 
 export type IgnoredReason = 'duplicate' | 'event_type' | 'callback_id';
 
+/** Seconds a 503 asks HeyGen to wait before its retry. */
+export const RETRY_AFTER_SECONDS = 30;
+
 export type DeliveryDecision =
-	/** Answered with this status and body; no execution. `verified`: the signature held. */
+	/**
+	 * Answered with this status and body; no execution. `verified`: the signature held. A 503
+	 * carries `retryAfter`: the delivery is fine and HeyGen's retry will get through.
+	 */
 	| {
 			outcome: 'rejected';
 			status: 400 | 401 | 503;
 			body: { error: string; message: string };
 			verified: boolean;
+			retryAfter?: number;
 	  }
 	/** 200 without an execution. `saveRecord`: static data lacks keys this process knows. */
 	| {
@@ -60,37 +67,40 @@ export type DeliveryDecision =
 			verified: true;
 			saveRecord: boolean;
 	  }
-	/** One execution of `item`, answered 200 once recorded; its keys are claimed and must be saved. */
+	/**
+	 * One execution of `item`, answered 200 once n8n has recorded it. Its keys are held: confirm
+	 * the hold when n8n has the execution (then save the record), release it if n8n fails.
+	 */
 	| {
 			outcome: 'accepted';
 			status: 200;
 			body: { received: true };
 			verified: true;
-			saveRecord: true;
 			item: IDataObject;
+			hold: Hold;
 	  };
 
-function reject(
-	status: 400 | 401 | 503,
-	error: string,
-	message: string,
-	verified = false,
-): DeliveryDecision {
+function reject(status: 400 | 401, error: string, message: string, verified = false): DeliveryDecision {
 	return { outcome: 'rejected', status, body: { error, message }, verified };
+}
+
+function retryLater(error: string, message: string, verified = false): DeliveryDecision {
+	return { outcome: 'rejected', status: 503, body: { error, message }, verified, retryAfter: RETRY_AFTER_SECONDS };
 }
 
 function itemFor(
 	delivery: HeyGenDelivery,
 	options: DeliveryOptions,
-	headers: { eventId?: string; timestamp?: string; signature?: string },
+	headers: { eventId?: string; timestamp?: string },
 ): IDataObject {
 	if (options.output === 'raw') {
+		// Never the signature: HeyGen signs only the body, so body and signature together would let
+		// anyone who can read executions replay the delivery once the record has forgotten it.
 		return {
 			body: delivery as IDataObject,
 			headers: {
 				'heygen-event-id': headers.eventId ?? null,
 				'heygen-timestamp': headers.timestamp ?? null,
-				'heygen-signature': headers.signature ?? null,
 			},
 		};
 	}
@@ -102,23 +112,27 @@ function itemFor(
 
 /**
  * Decides one delivery. Pure but for `record`: it folds in the persisted copy and, for an
- * accepted delivery, claims its keys, in one synchronous step so that concurrent twins cannot
- * both be accepted.
+ * accepted delivery, holds its keys, in one synchronous step so that concurrent twins cannot
+ * both be accepted. Everything that could fail on a hostile value runs before the hold.
  */
 export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 	const { headers, rawBody, options, now, secret, record } = input;
 
-	// A 5xx makes HeyGen retry for 24 h, time to re-activate; a 401 would drop the events.
+	const signature = readHeader(headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
+	if (signature === undefined) return reject(401, 'missing_signature', 'Missing Heygen-Signature header');
+	// A 5xx makes HeyGen retry for 24 h; a 401 would drop a genuine event.
+	if (secret.state === 'none') {
+		return retryLater('not_ready', 'This trigger is still being activated: its signing secret is not stored yet');
+	}
 	if (secret.state === 'unopenable') {
-		return reject(503, 'secret_unavailable', 'This trigger cannot verify deliveries until its workflow is activated again');
+		return retryLater('secret_unavailable', 'This trigger cannot verify deliveries until its workflow is activated again');
 	}
 
-	const signature = readHeader(headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
 	const timestamp = readHeader(headers, TIMESTAMP_HEADER);
 	const eventId = readHeader(headers, EVENT_ID_HEADER);
 	const check = verifySignature({
 		rawBody,
-		secret: secret.state === 'open' ? secret.secret : undefined,
+		secret: secret.secret,
 		signature,
 		timestamp,
 		toleranceSeconds: options.timestampTolerance ?? DEFAULT_TOLERANCE_SECONDS,
@@ -140,20 +154,27 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 		saveRecord: stale,
 	});
 	const keys = deliveryKeys(eventId, rawBody);
-	if (options.ignoreDuplicates !== false && record.isDuplicate(keys)) return ignore('duplicate');
+	if (options.ignoreDuplicates !== false) {
+		const verdict = record.check(keys, now);
+		if (verdict === 'duplicate') return ignore('duplicate');
+		// Not 200: if n8n then fails to create the first copy's execution, this copy's retry must run.
+		if (verdict === 'in_flight') {
+			return retryLater('in_flight', 'A copy of this delivery is being recorded right now; retry later', true);
+		}
+	}
 
 	// HeyGen already filters by the registered events; this guards an endpoint edited elsewhere.
 	if (options.events.length > 0 && !options.events.includes(delivery.event_type)) return ignore('event_type');
 	const callbackId = options.callbackId?.trim();
 	if (callbackId && String(delivery.event_data?.callback_id ?? '') !== callbackId) return ignore('callback_id');
 
-	record.claim(keys, now);
+	const item = itemFor(delivery, options, { eventId, timestamp });
 	return {
 		outcome: 'accepted',
 		status: 200,
 		body: { received: true },
 		verified: true,
-		saveRecord: true,
-		item: itemFor(delivery, options, { eventId, timestamp, signature }),
+		item,
+		hold: record.hold(keys, now),
 	};
 }

@@ -8,12 +8,16 @@ import { openSecret, sealSecret } from './sealedSecret';
 /**
  * Where the trigger gets its signing secret: sealed in static data under the credential's API
  * key, or, with OAuth2, under its client ID and client secret (access and refresh tokens rotate;
- * the client does not, and n8n keeps the secret encrypted like an API key). Opening it needs the credential, which n8n reads from its database and decrypts, so an
- * opened secret is kept in process memory by the sealed text it came from: after the first
- * delivery neither genuine nor forged deliveries read the credential again.
+ * the client does not, and n8n keeps the secret encrypted like an API key). Opening it needs the
+ * credential, which n8n reads from its database and decrypts, so the outcome is kept in process
+ * memory by the sealed text it came from: an opened secret for good, a seal that does not open
+ * for a minute, so that neither genuine nor forged deliveries read the credential each time.
  */
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
+
+/** How long a seal that did not open is believed not to open (and how often that is logged). */
+export const UNOPENABLE_RECHECK_SECONDS = 60;
 
 /** What seals a secret to one trigger: a copy pasted into another workflow does not open. */
 function binding(this: TriggerContext): string {
@@ -21,7 +25,7 @@ function binding(this: TriggerContext): string {
 }
 
 /** What the sealing key is derived from: stable for as long as the credential is the same. */
-async function apiKey(this: TriggerContext): Promise<string> {
+async function sealingKeyMaterial(this: TriggerContext): Promise<string> {
 	const credentials = await this.getCredentials<{ apiKey?: string; clientId?: string; clientSecret?: string }>(
 		credentialTypeOf(this),
 	);
@@ -36,50 +40,56 @@ export function oAuth2KeyMaterial(clientId: string, clientSecret: string): strin
 	return `oauth2\n${clientId}\n${clientSecret}`;
 }
 
-/** scope → the sealed text last opened and what it held. One entry per trigger. */
-const opened = new Map<string, { sealed: string; secret: string }>();
-
-/** The lifecycle's keeper for this trigger; also moves a plain-text secret of 0.1 into a sealed one. */
+/** The lifecycle's keeper for this trigger: seals new secrets, and says whether a stored one opens. */
 export async function secretKeeper(this: IHookFunctions): Promise<SecretKeeper> {
-	const key = await apiKey.call(this);
+	const keyMaterial = await sealingKeyMaterial.call(this);
 	const boundTo = binding.call(this);
 	return {
-		seal: (secret) => sealSecret(secret, key, boundTo),
-		opens: (registered: RegisteredEndpoint) => {
-			if (registered.sealedSecret) return openSecret(registered.sealedSecret, key, boundTo) !== undefined;
-			if (!registered.secret) return false;
-			registered.sealedSecret = sealSecret(registered.secret, key, boundTo);
-			delete registered.secret;
-			return true;
-		},
+		seal: (secret) => sealSecret(secret, keyMaterial, boundTo),
+		opens: (registered: RegisteredEndpoint) =>
+			registered.sealedSecret !== undefined && openSecret(registered.sealedSecret, keyMaterial, boundTo) !== undefined,
 	};
 }
 
 export type SigningSecret =
 	| { state: 'open'; secret: string }
-	/** Nothing registered: every delivery fails verification (401). */
+	/** Nothing stored yet (activation is still saving it): answered 503, HeyGen retries. */
 	| { state: 'none' }
 	/** Sealed under an API key the credential no longer has: re-activation fixes it. */
 	| { state: 'unopenable' };
 
+/** scope → the sealed text last tried, and what it held (or when it failed to open). */
+const opened = new Map<string, { sealed: string; secret: string } | { sealed: string; failedAt: number }>();
+
+/**
+ * The trigger's signing secret for one delivery. `onUnopenable` runs when a seal is found not to
+ * open, at most once per UNOPENABLE_RECHECK_SECONDS per trigger.
+ */
 export async function signingSecret(
 	this: IWebhookFunctions,
 	registered: RegisteredEndpoint,
 	scope: string,
+	now: number,
+	onUnopenable: () => void,
 ): Promise<SigningSecret> {
 	const sealed = registered.sealedSecret;
-	if (!sealed) return registered.secret ? { state: 'open', secret: registered.secret } : { state: 'none' };
+	if (!sealed) return { state: 'none' };
 	const cached = opened.get(scope);
-	if (cached?.sealed === sealed) return { state: 'open', secret: cached.secret };
-	const secret = openSecret(sealed, await apiKey.call(this), binding.call(this));
-	if (secret === undefined) return { state: 'unopenable' };
+	if (cached?.sealed === sealed) {
+		if ('secret' in cached) return { state: 'open', secret: cached.secret };
+		if (now - cached.failedAt < UNOPENABLE_RECHECK_SECONDS) return { state: 'unopenable' };
+	}
+	const secret = openSecret(sealed, await sealingKeyMaterial.call(this), binding.call(this));
+	if (secret === undefined) {
+		opened.set(scope, { sealed, failedAt: now });
+		onUnopenable();
+		return { state: 'unopenable' };
+	}
 	opened.set(scope, { sealed, secret });
 	return { state: 'open', secret };
 }
 
-/** A plain-text secret left by version 0.1 is sealed by the first delivery that verifies with it. */
-export async function sealLegacySecret(this: IWebhookFunctions, registered: RegisteredEndpoint): Promise<void> {
-	if (registered.sealedSecret || !registered.secret) return;
-	registered.sealedSecret = sealSecret(registered.secret, await apiKey.call(this), binding.call(this));
-	delete registered.secret;
+/** A new registration or a deactivation: what this process opened for the trigger no longer applies. */
+export function forgetOpenedSecret(scope: string): void {
+	opened.delete(scope);
 }

@@ -29,10 +29,14 @@ export interface SecretKeeper {
 	opens(registered: RegisteredEndpoint): boolean;
 }
 
+/** Without the secret the trigger could verify nothing: activation fails rather than half-works. */
+function noSecret(context: IHookFunctions, what: string): NodeOperationError {
+	return new NodeOperationError(context.getNode(), `HeyGen ${what}`);
+}
+
 function forget(registered: RegisteredEndpoint): void {
 	delete registered.endpointId;
 	delete registered.sealedSecret;
-	delete registered.secret;
 	delete registered.url;
 	delete registered.entityId;
 }
@@ -63,6 +67,7 @@ async function applyEndpointPlan(
 				break;
 			case 'adopt': {
 				const rotated = await rotateEndpointSecret.call(this, step.endpointId, randomUUID());
+				if (!rotated?.secret) throw noSecret(this, 'rotated the secret of the webhook endpoint but did not return it');
 				Object.assign(registered, {
 					endpointId: step.endpointId,
 					sealedSecret: keeper.seal(rotated.secret),
@@ -116,12 +121,8 @@ export async function createWebhookEndpoint(
 		throw asNodeError(this, error);
 	}
 	if (!endpoint?.endpoint_id || !endpoint.secret) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'HeyGen created the webhook endpoint but did not return its id and signing secret',
-		);
+		throw noSecret(this, 'created the webhook endpoint but did not return its id and signing secret');
 	}
-	delete registered.secret;
 	Object.assign(registered, {
 		endpointId: endpoint.endpoint_id,
 		sealedSecret: keeper.seal(endpoint.secret),

@@ -13,8 +13,6 @@ export interface RegisteredEndpoint extends IDataObject {
 	endpointId?: string;
 	/** The signing secret, sealed (see nodes/HeyGenTrigger/sealedSecret.ts): static data is readable through n8n's API. */
 	sealedSecret?: string;
-	/** Versions before 0.2 kept the secret in plain text; read once, then sealed. */
-	secret?: string;
 	url?: string;
 	entityId?: string;
 }
@@ -70,7 +68,7 @@ function entityMatches(endpoint: WebhookEndpoint, storedEntity: { id?: string },
 }
 
 const storesSomething = (stored: RegisteredEndpoint) =>
-	['endpointId', 'sealedSecret', 'secret', 'url', 'entityId'].some((field) => stored[field] !== undefined);
+	['endpointId', 'sealedSecret', 'url', 'entityId'].some((field) => stored[field] !== undefined);
 
 export function planEndpoint({ endpoints, stored, secretOpens, desired }: PlanInput): EndpointPlan {
 	const steps: EndpointStep[] = [];

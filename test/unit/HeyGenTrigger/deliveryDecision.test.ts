@@ -1,12 +1,15 @@
 import { createHmac } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import {
 	decideDelivery,
+	RETRY_AFTER_SECONDS,
 	type DeliveryDecision,
 	type DeliveryInput,
 	type DeliveryOptions,
 } from '../../../nodes/HeyGenTrigger/deliveryDecision';
-import { deliveryKeys, ScopeRecord } from '../../../nodes/HeyGenTrigger/replayRecord';
+import { deliveryKeys, HOLD_SECONDS, ScopeRecord } from '../../../nodes/HeyGenTrigger/replayRecord';
 import type { SigningSecret } from '../../../nodes/HeyGenTrigger/signingSecret';
 import { simplifyDelivery } from '../../../nodes/shared/deliveryItem';
 
@@ -43,11 +46,14 @@ interface Row {
 	known?: Array<[eventId: string | undefined, rawBody: Buffer]>;
 	/** Keys only another process's write to static data holds. */
 	persisted?: Array<[eventId: string | undefined, rawBody: Buffer]>;
+	/** Keys of deliveries this process holds while n8n creates their executions. */
+	held?: Array<[eventId: string | undefined, rawBody: Buffer]>;
 }
 
 function decide(row: Row = {}) {
 	const record = new ScopeRecord();
 	for (const [eventId, rawBody] of row.known ?? []) record.claim(deliveryKeys(eventId, rawBody), NOW - 60);
+	for (const [eventId, rawBody] of row.held ?? []) record.hold(deliveryKeys(eventId, rawBody), NOW - 5);
 	let persistedRecord: unknown;
 	if (row.persisted) {
 		const other = new ScopeRecord();
@@ -72,17 +78,20 @@ const rejected = (status: number, error: string, verified = false) =>
 const ignored = (reason: string) =>
 	expect.objectContaining({ outcome: 'ignored', status: 200, body: { received: true, ignored: reason }, verified: true });
 const accepted = () =>
-	expect.objectContaining({ outcome: 'accepted', status: 200, body: { received: true }, verified: true, saveRecord: true });
+	expect.objectContaining({ outcome: 'accepted', status: 200, body: { received: true }, verified: true, hold: expect.anything() });
+const retryLater = (error: string, verified = false) =>
+	expect.objectContaining({ outcome: 'rejected', status: 503, body: { error, message: expect.any(String) }, verified, retryAfter: RETRY_AFTER_SECONDS });
 
 describe('decideDelivery: the README delivery table', () => {
 	const oneSecondPastTolerance = String(NOW - 301);
 	const rows: Array<[string, Row, ReturnType<typeof expect.objectContaining>]> = [
-		// 1. the signing secret
-		['secret sealed under another API key → 503 secret_unavailable', { secret: { state: 'unopenable' } }, rejected(503, 'secret_unavailable')],
-		['no secret stored at all → 401 missing_secret', { secret: { state: 'none' } }, rejected(401, 'missing_secret')],
-		// 2. the signature
+		// 1. a signature at all
 		['no signature header → 401 missing_signature', { headers: { 'heygen-timestamp': String(NOW), 'heygen-event-id': 'evt_1' } }, rejected(401, 'missing_signature')],
 		['blank Heygen-Signature → 401 missing_signature', { headers: genuine(RAW, { 'heygen-signature': '  ' }) }, rejected(401, 'missing_signature')],
+		// 2. the signing secret
+		['no secret stored yet (activation still saving it) → 503 not_ready', { secret: { state: 'none' } }, retryLater('not_ready')],
+		['secret sealed under another API key → 503 secret_unavailable', { secret: { state: 'unopenable' } }, retryLater('secret_unavailable')],
+		// 3. the signature
 		['wrong signature → 401 invalid_signature', { headers: genuine(RAW, { 'heygen-signature': sign(RAW, 'whsec_other') }) }, rejected(401, 'invalid_signature')],
 		['signature of another body (altered body) → 401 invalid_signature', { rawBody: OTHER_RAW, headers: genuine(RAW) }, rejected(401, 'invalid_signature')],
 		['signature that is not hex → 401 invalid_signature', { headers: genuine(RAW, { 'heygen-signature': 'not-a-signature' }) }, rejected(401, 'invalid_signature')],
@@ -91,7 +100,7 @@ describe('decideDelivery: the README delivery table', () => {
 		['header names in any case → accepted', { headers: { 'HEYGEN-SIGNATURE': sign(RAW), 'Heygen-Timestamp': String(NOW) } }, accepted()],
 		['sha256= prefix → accepted', { headers: genuine(RAW, { 'heygen-signature': `sha256=${sign(RAW)}` }) }, accepted()],
 		['a comma-separated list holding the signature → accepted', { headers: genuine(RAW, { 'heygen-signature': `${sign(RAW, 'whsec_old')},${sign(RAW)}` }) }, accepted()],
-		// 3. the timestamp
+		// 4. the timestamp
 		['no Heygen-Timestamp → 401 missing_timestamp', { headers: { 'heygen-signature': sign(RAW) } }, rejected(401, 'missing_timestamp')],
 		['Heygen-Timestamp not a Unix time → 401 invalid_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': '2026-01-01T00:00:00Z' }) }, rejected(401, 'invalid_timestamp')],
 		['Heygen-Timestamp 301 s old → 401 stale_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': oneSecondPastTolerance }) }, rejected(401, 'stale_timestamp')],
@@ -101,26 +110,29 @@ describe('decideDelivery: the README delivery table', () => {
 		['a tighter tolerance (10 s) rejects a 60 s old delivery → 401 stale_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': String(NOW - 60) }), options: { timestampTolerance: 10 } }, rejected(401, 'stale_timestamp')],
 		['tolerance 0 accepts a delivery without timestamp', { headers: { 'heygen-signature': sign(RAW) }, options: { timestampTolerance: 0 } }, accepted()],
 		['tolerance 0 accepts a day-old timestamp', { headers: genuine(RAW, { 'heygen-timestamp': String(NOW - 86_400) }), options: { timestampTolerance: 0 } }, accepted()],
-		// 4. the body
+		['tolerance 0 still refuses a timestamp no date can hold → 401 invalid_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': '9999999999999999' }), options: { timestampTolerance: 0 } }, rejected(401, 'invalid_timestamp')],
+		['tolerance 0 still refuses a timestamp that is not a Unix time → 401 invalid_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': 'yesterday' }), options: { timestampTolerance: 0 } }, rejected(401, 'invalid_timestamp')],
+		// 5. the body
 		['malformed JSON → 400 invalid_body', { rawBody: Buffer.from('{"event_type":') }, rejected(400, 'invalid_body', true)],
 		['empty body → 400 invalid_body', { rawBody: Buffer.alloc(0) }, rejected(400, 'invalid_body', true)],
 		['a JSON array → 400 invalid_body', { rawBody: Buffer.from('[]') }, rejected(400, 'invalid_body', true)],
 		['no event_type → 400 invalid_body', { rawBody: Buffer.from('{"event_data":{}}') }, rejected(400, 'invalid_body', true)],
 		['event_data not an object → 400 invalid_body', { rawBody: Buffer.from('{"event_type":"avatar_video.success","event_data":[1]}') }, rejected(400, 'invalid_body', true)],
-		// 5. duplicates
+		// 6. duplicates
 		['same Heygen-Event-Id as an accepted delivery, other body → 200 ignored duplicate', { known: [['evt_1', OTHER_RAW]] }, ignored('duplicate')],
 		['same body as an accepted delivery, fresh event id (a replay) → 200 ignored duplicate', { known: [['evt_0', RAW]] }, ignored('duplicate')],
 		['same body, no event id header → 200 ignored duplicate', { headers: genuine(RAW, { 'heygen-event-id': '' }), known: [[undefined, RAW]] }, ignored('duplicate')],
 		['known only from static data written by another process → 200 ignored duplicate', { persisted: [['evt_1', RAW]] }, ignored('duplicate')],
 		['a duplicate with Ignore Duplicates off → accepted', { known: [['evt_1', RAW]], options: { ignoreDuplicates: false } }, accepted()],
-		// 6. filters
+		['a copy of a delivery whose execution n8n has not confirmed yet → 503 in_flight', { held: [['evt_1', OTHER_RAW]] }, retryLater('in_flight', true)],
+		// 7. filters
 		['event type not selected → 200 ignored event_type', { options: { events: ['avatar_video.fail'] } }, ignored('event_type')],
 		['event type selected → accepted', { options: { events: ['avatar_video.fail', 'avatar_video.success'] } }, accepted()],
 		['callback id not matching → 200 ignored callback_id', { options: { callbackId: 'order-7' } }, ignored('callback_id')],
 		['no callback id in the event while one is wanted → 200 ignored callback_id', { rawBody: Buffer.from('{"event_type":"avatar_video.success","event_data":{}}'), options: { callbackId: 'order-42' } }, ignored('callback_id')],
 		['callback id matching (the option trimmed) → accepted', { options: { callbackId: ' order-42 ' } }, accepted()],
 		['a blank Callback ID option filters nothing → accepted', { options: { callbackId: '  ' } }, accepted()],
-		// 7. otherwise
+		// 8. otherwise
 		['an event type unknown to the package, all events wanted → accepted', { rawBody: Buffer.from('{"event_type":"brand_new.success","event_data":{}}') }, accepted()],
 	];
 
@@ -128,19 +140,29 @@ describe('decideDelivery: the README delivery table', () => {
 		expect(decide(row).decision).toEqual(expected);
 	});
 
-	it('covers every answer the README lists', () => {
+	it('covers every answer the README lists, and the README lists every answer', () => {
 		const answers = new Set(rows.map(([, row]) => {
 			const { decision } = decide(row);
 			return decision.outcome === 'rejected' ? decision.body.error : decision.outcome === 'ignored' ? decision.body.ignored : 'accepted';
 		}));
-		expect([...answers].sort()).toEqual(
-			[
-				'secret_unavailable', 'missing_secret', 'missing_signature', 'invalid_signature', 'missing_timestamp',
-				'invalid_timestamp', 'stale_timestamp', 'invalid_body', 'duplicate', 'event_type', 'callback_id', 'accepted',
-			].sort(),
-		);
+		expect([...answers].sort()).toEqual([...readmeAnswers(), 'accepted'].sort());
 	});
 });
+
+/** The error and ignored codes in the answer column of the README's table "What happens to a delivery". */
+function readmeAnswers(): string[] {
+	const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+	const section = readme.split('#### What happens to a delivery')[1].split('\n#')[0];
+	const codes = new Set<string>();
+	for (const line of section.split('\n').filter((row) => row.startsWith('|'))) {
+		// The second cell, with the table's escaped pipes (`\|`) kept inside it.
+		const answer = line.replace(/\\\|/g, '¦').split('|')[2] ?? '';
+		for (const [, code] of answer.matchAll(/"(?:error|ignored)":"([a-z_]+)"/g)) codes.add(code);
+		for (const [, code] of answer.matchAll(/¦"([a-z_]+)"/g)) codes.add(code);
+		for (const [, code] of answer.matchAll(/`([a-z]+_[a-z_]+)`/g)) codes.add(code);
+	}
+	return [...codes];
+}
 
 describe('decideDelivery: the order of the checks', () => {
 	it('a forged replay is rejected as forged, before the record is consulted or changed', () => {
@@ -149,8 +171,16 @@ describe('decideDelivery: the order of the checks', () => {
 		expect(record.size).toBe(2); // the persisted copy was not folded in
 	});
 
-	it('the secret comes before the signature: an unopenable secret answers 503 even to an unsigned request', () => {
-		expect(decide({ secret: { state: 'unopenable' }, headers: {} }).decision).toEqual(rejected(503, 'secret_unavailable'));
+	it('an unsigned request is 401 whatever the state of the secret: it cannot be HeyGen\'s', () => {
+		for (const secret of [{ state: 'unopenable' }, { state: 'none' }, OPEN] as SigningSecret[]) {
+			expect(decide({ secret, headers: {} }).decision).toEqual(rejected(401, 'missing_signature'));
+		}
+	});
+
+	it('the secret comes before the signature check: a signed request is 503 while the secret cannot be had', () => {
+		const wrong = genuine(RAW, { 'heygen-signature': sign(RAW, 'whsec_other') });
+		expect(decide({ secret: { state: 'none' }, headers: wrong }).decision).toEqual(retryLater('not_ready'));
+		expect(decide({ secret: { state: 'unopenable' }, headers: wrong }).decision).toEqual(retryLater('secret_unavailable'));
 	});
 
 	it('the timestamp comes before the body: a stale malformed delivery is 401, not 400', () => {
@@ -176,7 +206,7 @@ describe('decideDelivery: the order of the checks', () => {
 });
 
 describe('decideDelivery: the item and the record', () => {
-	it('accepted, Simplified: the simplified item, and both keys claimed', () => {
+	it('accepted, Simplified: the simplified item, and both keys held until n8n confirms the execution', () => {
 		const { decision, record, claimed } = decide();
 		expect(decision).toEqual(accepted());
 		expect((decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).item).toEqual(
@@ -189,11 +219,14 @@ describe('decideDelivery: the item and the record', () => {
 			callback_id: 'order-42',
 			url: 'https://files.example.com/v_1.mp4',
 		});
-		expect(claimed).toBe(2);
-		expect(record.isDuplicate(deliveryKeys('evt_1', RAW))).toBe(true);
+		expect(claimed).toBe(0);
+		expect(record.check(deliveryKeys('evt_1', RAW), NOW)).toBe('in_flight');
+		(decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).hold.confirm();
+		expect(record.size).toBe(2);
+		expect(record.check(deliveryKeys('evt_1', RAW), NOW)).toBe('duplicate');
 	});
 
-	it('accepted, Raw: the body as sent and the heygen-* headers as received', () => {
+	it('accepted, Raw: the body as sent and the event id and timestamp headers, never the signature', () => {
 		const headers = genuine(RAW, { 'heygen-signature': `sha256=${sign(RAW)}` });
 		const { decision } = decide({ headers, options: { output: 'raw' } });
 		expect(decision).toEqual({
@@ -201,28 +234,80 @@ describe('decideDelivery: the item and the record', () => {
 			status: 200,
 			body: { received: true },
 			verified: true,
-			saveRecord: true,
+			hold: expect.anything(),
 			item: {
 				body: DELIVERY,
-				headers: { 'heygen-event-id': 'evt_1', 'heygen-timestamp': String(NOW), 'heygen-signature': `sha256=${sign(RAW)}` },
+				headers: { 'heygen-event-id': 'evt_1', 'heygen-timestamp': String(NOW) },
 			},
 		});
+		expect(JSON.stringify((decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).item)).not.toContain(sign(RAW));
 	});
 
-	it('accepted, Raw, without the optional headers: nulls', () => {
+	it('accepted, Raw, without the optional headers: nulls, and no signature by any name', () => {
 		const { decision } = decide({ headers: { signature: sign(RAW) }, options: { output: 'raw', timestampTolerance: 0 } });
-		expect((decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).item.headers).toEqual({
-			'heygen-event-id': null,
-			'heygen-timestamp': null,
-			'heygen-signature': sign(RAW),
+		const item = (decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).item;
+		expect(item.headers).toEqual({ 'heygen-event-id': null, 'heygen-timestamp': null });
+		expect(JSON.stringify(item)).not.toContain(sign(RAW));
+	});
+
+	describe('the hold: final once n8n has the execution, released when n8n fails to create it', () => {
+		const input = (record: ScopeRecord, now = NOW): DeliveryInput => ({
+			headers: genuine(RAW, { 'heygen-timestamp': String(now) }),
+			rawBody: RAW,
+			options: { events: [] },
+			now,
+			secret: OPEN,
+			record,
+			persistedRecord: undefined,
+		});
+		const holdOf = (decision: DeliveryDecision) => (decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).hold;
+
+		it('a copy arriving while the first is being recorded → 503 in_flight, so HeyGen retries it', () => {
+			const record = new ScopeRecord();
+			expect(decideDelivery(input(record))).toEqual(accepted());
+			expect(decideDelivery(input(record))).toEqual(retryLater('in_flight', true));
+		});
+
+		it('confirmed: every later copy → 200 duplicate, and the keys are in what is persisted', () => {
+			const record = new ScopeRecord();
+			holdOf(decideDelivery(input(record))).confirm();
+			expect(decideDelivery(input(record))).toEqual(ignored('duplicate'));
+			const restarted = new ScopeRecord();
+			restarted.absorb(JSON.parse(JSON.stringify(record.toPersisted())), NOW);
+			expect(restarted.check(deliveryKeys('evt_1', RAW), NOW)).toBe('duplicate');
+		});
+
+		it('released (n8n answered 5xx): HeyGen\'s retry is accepted', () => {
+			const record = new ScopeRecord();
+			const first = holdOf(decideDelivery(input(record)));
+			first.release();
+			expect(decideDelivery(input(record))).toEqual(accepted());
+			first.confirm(); // a settled hold does nothing more
+			expect(record.size).toBe(0);
+		});
+
+		it('held keys are never persisted before n8n confirms', () => {
+			const record = new ScopeRecord();
+			decideDelivery(input(record));
+			expect(record.toPersisted()).toEqual({ v: 1, hours: {} });
+		});
+
+		it(`a hold neither confirmed nor released lapses after ${HOLD_SECONDS} s: the retry runs`, () => {
+			const record = new ScopeRecord();
+			decideDelivery(input(record));
+			expect(decideDelivery(input(record, NOW + HOLD_SECONDS - 1))).toEqual(retryLater('in_flight', true));
+			expect(decideDelivery(input(record, NOW + HOLD_SECONDS))).toEqual(accepted());
 		});
 	});
 
-	it('a second identical delivery after an accepted one is a duplicate (the claim is immediate)', () => {
-		const record = new ScopeRecord();
-		const input: DeliveryInput = { headers: genuine(), rawBody: RAW, options: { events: [] }, now: NOW, secret: OPEN, record, persistedRecord: undefined };
-		expect(decideDelivery(input)).toEqual(accepted());
-		expect(decideDelivery(input)).toEqual(ignored('duplicate'));
+	it('a hostile timestamp header claims nothing and throws nothing, whatever the tolerance', () => {
+		for (const tolerance of [0, 300]) {
+			for (const timestamp of ['9999999999999999', '8640000000001000', '00000000000000001', '-1', '1e99', 'Infinity']) {
+				const { decision, record } = decide({ headers: genuine(RAW, { 'heygen-timestamp': timestamp }), options: { timestampTolerance: tolerance } });
+				expect(decision).toMatchObject({ outcome: 'rejected', status: 401 });
+				expect(record.check(deliveryKeys('evt_1', RAW), NOW)).toBe('new');
+			}
+		}
 	});
 
 	it.each([

@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, sleep, type IHookFunctions, type IHttpRequestOptions, type INode, type IWebhookFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep, type IHttpRequestOptions, type INode } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksApi.credentials';
 import {
@@ -7,7 +7,6 @@ import {
 	HEYGEN_TOKEN_URL,
 	HeyGenWebhooksOAuth2Api,
 } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
-import { secretKeeper, signingSecret } from '../../../nodes/HeyGenTrigger/signingSecret';
 import { credentialTypeOf } from '../../../nodes/shared/authentication';
 import { HeyGenApiError, heyGenApiRequest, type HeyGenContext } from '../../../nodes/shared/transport';
 
@@ -154,38 +153,5 @@ describe('heyGenApiRequest with OAuth2', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.description).toContain('connect it');
 		expect(sent).toHaveLength(1);
-	});
-});
-
-describe('signing secret with OAuth2', () => {
-	function triggerContext(credential: Record<string, unknown>, workflowId: string) {
-		return {
-			getNode: () => ({ ...NODE, name: 'HeyGen Trigger' }),
-			getWorkflow: () => ({ id: workflowId, name: 'w' }),
-			getNodeParameter: (name: string, fallback: unknown) => (name === 'authentication' ? 'oAuth2' : fallback),
-			getCredentials: async (type: string) => {
-				expect(type).toBe(HEYGEN_SIGN_IN_CREDENTIAL_TYPE);
-				return credential;
-			},
-		};
-	}
-	const client = { clientId: 'client-1', clientSecret: 'client-secret-1' };
-
-	it('is sealed under the client, so refreshed tokens still open it', async () => {
-		const before = { ...client, oauthTokenData: { access_token: 'a1', refresh_token: 'r1' } };
-		const keeper = await secretKeeper.call(triggerContext(before, 'wf-oauth-1') as unknown as IHookFunctions);
-		const registered = { sealedSecret: keeper.seal('whsec_abc') };
-		const after = { ...client, oauthTokenData: { access_token: 'a2', refresh_token: 'r2' } };
-		const opened = await signingSecret.call(triggerContext(after, 'wf-oauth-1') as unknown as IWebhookFunctions, registered, 'scope-1');
-		expect(opened).toEqual({ state: 'open', secret: 'whsec_abc' });
-	});
-
-	it('does not open once the client secret (or client) changed, nor with an API key equal to the client id', async () => {
-		const keeper = await secretKeeper.call(triggerContext(client, 'wf-oauth-2') as unknown as IHookFunctions);
-		const registered = { sealedSecret: keeper.seal('whsec_abc') };
-		const changed = triggerContext({ ...client, clientSecret: 'other' }, 'wf-oauth-2') as unknown as IWebhookFunctions;
-		expect(await signingSecret.call(changed, registered, 'scope-2')).toEqual({ state: 'unopenable' });
-		const otherClient = triggerContext({ ...client, clientId: 'client-2' }, 'wf-oauth-2') as unknown as IWebhookFunctions;
-		expect(await signingSecret.call(otherClient, registered, 'scope-3')).toEqual({ state: 'unopenable' });
 	});
 });

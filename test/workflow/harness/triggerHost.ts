@@ -1,3 +1,4 @@
+import { EventEmitter } from 'events';
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
 	Workflow,
@@ -10,7 +11,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { startReceiver, type Receiver, type Received, type Reply } from '../../../dev/heygen-sandbox/testing/receiver';
+import { startReceiver, type Receiver, type Received } from '../../../dev/heygen-sandbox/testing/receiver';
 import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 import { additionalData, NODE_TYPES, PACKAGE } from './n8nCore';
 import { HEYGEN_CREDENTIALS } from './runWorkflow';
@@ -26,6 +27,8 @@ export interface TriggerHost {
 	readonly executions: INodeExecutionData[][];
 	/** The node's static data as n8n would have saved it. */
 	staticData(): IDataObject;
+	/** Replaces how n8n creates executions (default: records them in `executions`). */
+	setRunExecution(run: RunExecution): void;
 	/** n8n's activation: checkExists(), then create() if that said no. */
 	activate(): Promise<void>;
 	/** n8n's deactivation: delete(). */
@@ -53,10 +56,20 @@ function requestOf(received: Received): object {
 	};
 }
 
-/** The part of Express's response webhook() uses when it answers by itself. */
-class ResponseRecorder {
-	reply: Reply | undefined;
-	private statusCode = 200;
+/**
+ * The part of Express's response webhook() and n8n use: the answer, its headers, and the
+ * "finish"/"close" events Node's response emits once it has been sent.
+ */
+class ResponseRecorder extends EventEmitter {
+	reply: { status: number; body?: string; headers: Record<string, string> } | undefined;
+	writableFinished = false;
+	statusCode = 200;
+	private readonly headers: Record<string, string> = {};
+
+	setHeader(name: string, value: string): this {
+		this.headers[name] = value;
+		return this;
+	}
 
 	status(code: number): this {
 		this.statusCode = code;
@@ -67,14 +80,17 @@ class ResponseRecorder {
 		return this.send(JSON.stringify(body));
 	}
 
-	send(body: string): this {
-		this.reply = { status: this.statusCode, body };
+	send(body?: string): this {
+		if (this.writableFinished) return this;
+		this.reply = { status: this.statusCode, body, headers: this.headers };
+		this.writableFinished = true;
+		this.emit('finish');
+		this.emit('close');
 		return this;
 	}
 
 	end(): this {
-		this.reply ??= { status: this.statusCode };
-		return this;
+		return this.send(this.reply?.body);
 	}
 }
 
@@ -88,7 +104,15 @@ export interface HostOptions {
 	staticData?: IDataObject;
 	/** The node as another n8n process has it (its own memory): see `freshProcess`. */
 	trigger?: HeyGenTrigger;
+	/**
+	 * n8n 1.x's order: it reads the answer and saves static data before it creates the execution;
+	 * a failure to create it that comes before the 2xx is sent becomes a 500.
+	 */
+	answersBeforeRecording?: boolean;
 }
+
+/** n8n's WorkflowRunner.run: creates the execution; a test can make it throw (a database error). */
+export type RunExecution = (items: INodeExecutionData[]) => Promise<void>;
 
 /** The HeyGen Trigger as a newly started n8n process loads it: module state and all. */
 export function freshProcess(): HeyGenTrigger {
@@ -106,7 +130,7 @@ const sharedProcess = new HeyGenTrigger();
 export async function hostTrigger(
 	parameters: INode['parameters'],
 	credentials: ICredentialDataDecryptedObject,
-	{ staticData = {}, trigger = sharedProcess }: HostOptions = {},
+	{ staticData = {}, trigger = sharedProcess, answersBeforeRecording = false }: HostOptions = {},
 ): Promise<TriggerHost> {
 	const receiver = await startReceiver();
 	const webhookBaseUrl = `${new URL(receiver.url).origin}/webhook`;
@@ -144,13 +168,20 @@ export async function hostTrigger(
 		...additionalData({ credentials: { [HEYGEN_CREDENTIALS]: credentials }, webhookBaseUrl }),
 		...extra,
 	});
-	const lifecycle = async (step: (context: HookContext) => Promise<void>) => {
+	// The modes n8n 2.41.1 calls the lifecycle in: activation "trigger", deactivation "internal".
+	const lifecycle = async (mode: 'trigger' | 'internal', step: (context: HookContext) => Promise<void>) => {
 		const workflow = load();
-		await step(new HookContext(workflow, node, data(), 'trigger', 'activate'));
+		await step(new HookContext(workflow, node, data(), mode, mode === 'trigger' ? 'activate' : 'update'));
 		save(workflow);
 	};
 
 	const description = trigger.description.webhooks![0];
+	// Creating the execution is database I/O in n8n: other requests run meanwhile.
+	const recordExecution: RunExecution = async (items) => {
+		await new Promise((resolve) => setImmediate(resolve));
+		executions.push(items);
+	};
+	let runExecution = recordExecution;
 	receiver.setHandler(async (received) => {
 		if (received.method !== 'POST') return { status: 204 };
 		const workflow = load();
@@ -171,11 +202,34 @@ export async function hostTrigger(
 			save(workflow);
 			return response.reply ?? { status: 500, body: 'webhook() answered nothing' };
 		}
-		// onReceived: n8n records the execution, reads webhookResponse, saves static data, answers.
-		if (result.workflowData) executions.push(result.workflowData[0]);
+		if (answersBeforeRecording) {
+			const body = JSON.stringify(result.webhookResponse ?? {});
+			save(workflow);
+			try {
+				if (result.workflowData) await runExecution(result.workflowData[0]);
+			} catch {
+				response.status(500).json({ code: 0, message: 'There was a problem executing the workflow' });
+				return response.reply!;
+			}
+			response.status(200).send(body);
+			return response.reply!;
+		}
+		// onReceived (n8n 2.x): n8n creates the execution, reads webhookResponse, saves static
+		// data, answers. If creating the execution throws, it answers 500 and saves nothing.
+		if (result.workflowData) {
+			try {
+				await runExecution(result.workflowData[0]);
+			} catch {
+				response.status(500).json({ code: 500, message: 'There was a problem executing the workflow' });
+				return response.reply!;
+			}
+			// Creating the execution wraps static data again, which clears its "changed" flag.
+			workflow.staticData.__dataChanged = false;
+		}
 		const body = JSON.stringify(result.webhookResponse ?? {});
 		save(workflow);
-		return { status: 200, body };
+		response.status(200).send(body);
+		return response.reply!;
 	});
 
 	return {
@@ -183,13 +237,16 @@ export async function hostTrigger(
 		receiver,
 		executions,
 		staticData: () => structuredClone(saved),
+		setRunExecution: (run) => {
+			runExecution = run;
+		},
 		activate: async () =>
-			await lifecycle(async (context) => {
+			await lifecycle('trigger', async (context) => {
 				const exists = await trigger.webhookMethods.default.checkExists.call(context);
 				if (!exists) await trigger.webhookMethods.default.create.call(context);
 			}),
 		deactivate: async () =>
-			await lifecycle(async (context) => {
+			await lifecycle('internal', async (context) => {
 				await trigger.webhookMethods.default.delete.call(context);
 			}),
 		close: async () => await receiver.close(),
