@@ -1,6 +1,7 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
+	type INodeCredentialDescription,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -15,6 +16,19 @@ import { authenticationProperty, nodeCredentials } from '../shared/authenticatio
 import { searchWebhookEndpoints } from '../shared/methods/listSearch';
 import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from '../shared/credentialTest';
 import { getEventTypes } from '../shared/methods/loadOptions';
+import { HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhookSecretApi.credentials';
+import { testWebhookSecret, WEBHOOK_SECRET_TEST_NAME } from './webhookSecretTest';
+
+const credentials: INodeCredentialDescription[] = [
+	// Verify checks a signature locally: it needs the endpoint's secret, not HeyGen's API.
+	...nodeCredentials(CREDENTIAL_TEST_NAME, { resource: ['signature'] }),
+	{
+		name: HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE,
+		required: true,
+		testedBy: WEBHOOK_SECRET_TEST_NAME,
+		displayOptions: { show: { resource: ['signature'], secretSource: ['credential'] } },
+	},
+];
 
 export class HeyGen implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +36,10 @@ export class HeyGen implements INodeType {
 		name: 'heyGen',
 		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Verify reads the signing secret from a credential by default (see
+		// actions/signature/verify.operation.ts); version 1 keeps its parameter.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Manage HeyGen webhook endpoints, list event types and delivery history, and verify webhook signatures',
@@ -30,7 +47,7 @@ export class HeyGen implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: nodeCredentials(CREDENTIAL_TEST_NAME),
+		credentials,
 		properties: [
 			authenticationProperty,
 			{
@@ -64,7 +81,10 @@ export class HeyGen implements INodeType {
 	methods = {
 		loadOptions: { getEventTypes },
 		listSearch: { searchWebhookEndpoints },
-		credentialTest: { [CREDENTIAL_TEST_NAME]: testHeyGenCredential },
+		credentialTest: {
+			[CREDENTIAL_TEST_NAME]: testHeyGenCredential,
+			[WEBHOOK_SECRET_TEST_NAME]: testWebhookSecret,
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

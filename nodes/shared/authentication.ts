@@ -31,7 +31,11 @@ export const authenticationProperty: INodeProperties = {
 	default: 'apiKey',
 };
 
-export function nodeCredentials(testedBy?: string): INodeCredentialDescription[] {
+/**
+ * The API-key and OAuth2 credentials. `notFor`: parameter values for which the node calls no HeyGen
+ * API (so it asks for neither), such as the action node's Verify.
+ */
+export function nodeCredentials(testedBy?: string, notFor: Record<string, string[]> = {}): INodeCredentialDescription[] {
 	return [
 		{
 			name: HEYGEN_CREDENTIAL_TYPE,
@@ -39,12 +43,12 @@ export function nodeCredentials(testedBy?: string): INodeCredentialDescription[]
 			...(testedBy ? { testedBy } : {}),
 			// Hidden only for OAuth2: parameters sent without "authentication" (saved before it
 			// existed, or a dropdown request that omits defaults) still resolve the API key.
-			displayOptions: { hide: { authentication: ['oAuth2'] } },
+			displayOptions: { hide: { authentication: ['oAuth2'], ...notFor } },
 		},
 		{
 			name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE,
 			required: true,
-			displayOptions: { show: { authentication: ['oAuth2'] } },
+			displayOptions: { show: { authentication: ['oAuth2'] }, hide: notFor },
 		},
 	];
 }

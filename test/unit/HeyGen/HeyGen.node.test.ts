@@ -3,6 +3,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { HeyGen } from '../../../nodes/HeyGen/HeyGen.node';
 import codex from '../../../nodes/HeyGen/HeyGen.node.json';
 import triggerCodex from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node.json';
+import { HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhookSecretApi.credentials';
 import { HEYGEN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksApi.credentials';
 import { HEYGEN_SIGN_IN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
 
@@ -33,13 +34,23 @@ describe('HeyGen node description', () => {
 			name: 'heyGen',
 			displayName: 'HeyGen',
 			usableAsTool: true,
-			version: 1,
+			version: [1, 2],
+			defaultVersion: 2,
 			group: ['transform'],
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [
-				{ name: HEYGEN_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { authentication: ['oAuth2'] } } },
-				{ name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+				{ name: HEYGEN_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { authentication: ['oAuth2'], resource: ['signature'] } } },
+				{
+					name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE,
+					required: true,
+					displayOptions: { show: { authentication: ['oAuth2'] }, hide: { resource: ['signature'] } },
+				},
+				{
+					name: HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE,
+					required: true,
+					displayOptions: { show: { resource: ['signature'], secretSource: ['credential'] } },
+				},
 			],
 			icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		});

@@ -4,6 +4,7 @@ import { signBody } from '../../../dev/heygen-sandbox/server';
 import { useSandbox } from '../harness/sandboxFixture';
 
 const heygen = useSandbox();
+const SECRET_CREDENTIALS = 'heyGenWebhookSecretApi';
 const SECRET = 'whsec_test_secret';
 const BODY = '{"event_type":"avatar_video.success","event_data":{"video_id":"v1","callback_id":"c1"}}';
 const now = () => String(Math.floor(Date.now() / 1000));
@@ -70,10 +71,36 @@ describe('Webhook Signature → Verify', () => {
 		expect(result.valid).toBe(true);
 	});
 
-	it('rejects an altered body', async () => {
+	it('rejects an altered body, and says nothing of its content', async () => {
 		const [result] = await verify([webhookItem(BODY.replace('v1', 'v2'), genuineHeaders())]);
 
-		expect(result).toMatchObject({ valid: false, reason: 'invalid_signature' });
+		expect(result).toEqual({ valid: false, reason: 'invalid_signature', message: expect.any(String) });
+	});
+
+	describe('the secret from a "HeyGen Webhook Signing Secret API" credential (version 2\'s default)', () => {
+		const withCredential = async (items: INodeExecutionData[], secret: string) => {
+			const { secret: _inParameter, ...rest } = parameters();
+			void _inParameter;
+			const result = await heygen.run(items, rest, { typeVersion: 2, credentials: { [SECRET_CREDENTIALS]: { secret } } });
+			expect(result.error).toBeUndefined();
+			return result.output('HeyGen').map((item) => item.json);
+		};
+
+		it('verifies a genuine delivery with the secret n8n keeps encrypted', async () => {
+			expect(await withCredential([webhookItem(BODY, genuineHeaders())], SECRET)).toEqual([
+				{ valid: true, reason: null, message: null, event_type: 'avatar_video.success', event_id: 'evt_1' },
+			]);
+		});
+
+		it('rejects it with another endpoint\'s secret, and outputs neither secret nor event', async () => {
+			const [result] = await withCredential([webhookItem(BODY, genuineHeaders())], 'whsec_other');
+			expect(result).toEqual({ valid: false, reason: 'invalid_signature', message: expect.any(String) });
+		});
+
+		it('version 1 still reads the secret from its parameter', async () => {
+			const result = await heygen.run([webhookItem(BODY, genuineHeaders())], parameters(), { typeVersion: 1 });
+			expect(result.output('HeyGen')[0].json).toMatchObject({ valid: true });
+		});
 	});
 
 	it('rejects a wrong secret, and never outputs the secret', async () => {

@@ -66,6 +66,10 @@ export interface HeyGenNodeOptions {
 	continueOnFail?: boolean;
 	/** The node's type; `heyGenTool` is how n8n runs it for an AI agent. */
 	type?: string;
+	/** The node's version (default 1, as workflows saved before version 2 have it). */
+	typeVersion?: number;
+	/** Credentials the node has besides the HeyGen API one, by type. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
 }
 
 /** Workflow JSON as the editor saves it: an Items node with the input, then one HeyGen node. */
@@ -89,10 +93,13 @@ export function heyGenWorkflow(
 				id: 'heygen',
 				name: 'HeyGen',
 				type: options.type ?? `${PACKAGE}.heyGen`,
-				typeVersion: 1,
+				typeVersion: options.typeVersion ?? 1,
 				position: [200, 0],
 				parameters,
-				credentials: { [HEYGEN_CREDENTIALS]: { id: '1', name: 'HeyGen (sandbox)' } },
+				credentials: {
+					[HEYGEN_CREDENTIALS]: { id: '1', name: 'HeyGen (sandbox)' },
+					...Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: type, name: type }])),
+				},
 				...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			},
 		],

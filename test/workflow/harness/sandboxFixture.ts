@@ -57,6 +57,7 @@ export function useSandbox(options: { apiKeys?: string[] } = {}): SandboxFixture
 		run: async (items, parameters, { apiKey = API_KEY, ...nodeOptions } = {}) =>
 			await runWorkflow(heyGenWorkflow(items, parameters, nodeOptions), {
 				[HEYGEN_CREDENTIALS]: { apiKey, baseUrl: sandbox.url },
+				...nodeOptions.credentials,
 			}),
 		loadOptions: () =>
 			loadOptionsContext(heyGenWorkflow([], {}), 'HeyGen', {

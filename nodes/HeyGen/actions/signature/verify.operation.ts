@@ -1,11 +1,13 @@
 import {
 	NodeOperationError,
 	type IDataObject,
+	type IDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE } from '../../../../credentials/HeyGenWebhookSecretApi.credentials';
 import { parseDelivery } from '../../../shared/deliveryItem';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
@@ -16,6 +18,25 @@ import {
 
 const showOnlyForVerify = { show: { resource: ['signature'], operation: ['verify'] } };
 
+function secretSourceField(defaultSource: 'credential' | 'parameter', versions: NonNullable<IDisplayOptions['show']>['@version']): INodeProperties {
+	return {
+		displayName: 'Secret Source',
+		name: 'secretSource',
+		type: 'options',
+		noDataExpression: true,
+		default: defaultSource,
+		options: [
+			{
+				name: 'Credential',
+				value: 'credential',
+				description: 'A "HeyGen Webhook Signing Secret API" credential: n8n keeps it encrypted',
+			},
+			{ name: 'Parameter', value: 'parameter', description: 'Typed or mapped here; saved in the workflow as it is' },
+		],
+		displayOptions: { show: { ...showOnlyForVerify.show, '@version': versions } },
+	};
+}
+
 export const description: INodeProperties[] = [
 	{
 		displayName:
@@ -25,6 +46,9 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: showOnlyForVerify,
 	},
+	// Version 1 kept the secret in a parameter by default; version 2 defaults to a credential.
+	secretSourceField('parameter', [1]),
+	secretSourceField('credential', [{ _cnd: { gte: 2 } }]),
 	{
 		displayName: 'Signing Secret',
 		name: 'secret',
@@ -33,8 +57,9 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. whsec_...',
-		description: 'The secret HeyGen returned when the webhook endpoint was created or its secret rotated',
-		displayOptions: showOnlyForVerify,
+		description:
+			'The secret HeyGen returned when the webhook endpoint was created or its secret rotated. Stored in the workflow; a credential keeps it encrypted.',
+		displayOptions: { show: { ...showOnlyForVerify.show, secretSource: ['parameter'] } },
 	},
 	{
 		displayName: 'Body Source',
@@ -99,7 +124,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		default: DEFAULT_TOLERANCE_SECONDS,
 		description:
-			'Reject deliveries whose timestamp is further than this from now, as HeyGen advises against old deliveries. 0 turns the check off.',
+			'Reject deliveries whose timestamp is further than this from now. HeyGen does not sign the timestamp: this catches stale retries, not a replayed body with a fresh timestamp. 0 turns the check off.',
 		displayOptions: showOnlyForVerify,
 	},
 ];
@@ -133,21 +158,29 @@ async function readRawBody(this: IExecuteFunctions, itemIndex: number): Promise<
 	return await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
 }
 
+async function readSecret(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	if (this.getNodeParameter('secretSource', itemIndex) === 'credential') {
+		const credential = await this.getCredentials<{ secret?: string }>(HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE, itemIndex);
+		return String(credential.secret ?? '');
+	}
+	return String(this.getNodeParameter('secret', itemIndex, '') ?? '');
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const rawBody = await readRawBody.call(this, itemIndex);
 	const tolerance = Number(this.getNodeParameter('timestampTolerance', itemIndex, DEFAULT_TOLERANCE_SECONDS));
 	const check = verifySignature({
 		rawBody,
-		secret: String(this.getNodeParameter('secret', itemIndex, '') ?? ''),
+		secret: await readSecret.call(this, itemIndex),
 		signature: headerText(this.getNodeParameter('signature', itemIndex, '')),
 		timestamp: headerText(this.getNodeParameter('timestamp', itemIndex, '')),
 		toleranceSeconds: Number.isFinite(tolerance) ? tolerance : DEFAULT_TOLERANCE_SECONDS,
 	});
 
-	// Never the secret: only the verdict, with the event type and id when known.
-	const json: IDataObject = check.valid
-		? { valid: true, reason: null, message: null }
-		: { valid: false, reason: check.reason, message: check.message };
+	// Never the secret: only the verdict, and for a genuine delivery its event type and id. An
+	// invalid one says nothing of its body, so nothing downstream mistakes it for an event.
+	if (!check.valid) return [{ json: { valid: false, reason: check.reason, message: check.message } }];
+	const json: IDataObject = { valid: true, reason: null, message: null };
 	const delivery = parseDelivery(rawBody);
 	if (delivery) json.event_type = delivery.event_type;
 	// The Webhook node puts the request headers on the item: pass the event id along when present.
