@@ -36,7 +36,20 @@ export interface CreateEndpointInput {
 
 const ENDPOINTS_PATH = '/v3/webhooks/endpoints';
 
-const endpointPath = (endpointId: string) => `${ENDPOINTS_PATH}/${encodeURIComponent(endpointId)}`;
+/**
+ * HeyGen's endpoint ids as documented (`ep_abc123`) and as seen (32 hex characters): letters,
+ * digits, `_` and `-`. Anything else (`..`, `/`, `?`) would turn into another path.
+ */
+export const ENDPOINT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$';
+
+export function isEndpointId(value: string): boolean {
+	return new RegExp(ENDPOINT_ID_PATTERN).test(value);
+}
+
+function endpointPath(endpointId: string): string {
+	if (!isEndpointId(endpointId)) throw new Error(`"${endpointId}" is not a HeyGen webhook endpoint ID`);
+	return `${ENDPOINTS_PATH}/${endpointId}`;
+}
 
 export async function createEndpoint(
 	this: HeyGenContext,

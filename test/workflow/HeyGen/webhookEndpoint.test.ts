@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
+import { isEndpointId } from '../../../nodes/shared/webhookApi';
 import { PACKAGE } from '../harness/n8nCore';
 import { useSandbox } from '../harness/sandboxFixture';
 
@@ -210,5 +211,35 @@ describe('Webhook Endpoint → Rotate Secret', () => {
 		const { error } = await run({ operation: 'rotateSecret', endpointId: byId('ep_gone') });
 
 		expect(error?.message).toBe('Webhook endpoint ep_gone not found');
+	});
+});
+
+describe('Webhook Endpoint IDs are checked before they become part of a URL', () => {
+	it.each([
+		['rotateSecret', '..'],
+		['delete', '../rotate-secret'],
+		['update', 'ep_1?x=1'],
+		['get', 'ep 1'],
+		['delete', '%2e%2e'],
+	])('%s with the ID %j from an expression (as an AI agent gives it): a clear error, and no call to HeyGen', async (operation, endpointId) => {
+		const result = await heygen.run([{ id: endpointId }], {
+			resource: 'webhookEndpoint',
+			operation,
+			endpointId: byId('={{ $json.id }}'),
+			updateFields: { allEvents: true },
+		});
+
+		expect(result.error?.message).toBe(`"${endpointId}" is not a HeyGen webhook endpoint ID`);
+		expect(heygen.calls()).toEqual([]);
+	});
+
+	it('a typed ID of another shape is flagged in the editor, and n8n refuses to run the node', async () => {
+		await expect(run({ operation: 'rotateSecret', endpointId: byId('..') })).rejects.toThrow('Letters, digits, "_" and "-" only');
+		expect(heygen.calls()).toEqual([]);
+	});
+
+	it('accepts both shapes HeyGen uses: ep_… and 32 hex characters', () => {
+		for (const id of ['ep_abc123', '0123456789abcdef0123456789abcdef', 'ep-ABC_9']) expect(isEndpointId(id)).toBe(true);
+		for (const id of ['', '..', '.', 'ep/1', 'ep_1#', '_ep', 'x'.repeat(129)]) expect(isEndpointId(id)).toBe(false);
 	});
 });

@@ -1,5 +1,7 @@
 import { NodeOperationError, type IDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { ENDPOINT_ID_PATTERN, isEndpointId } from '../../../shared/webhookApi';
+
 /** The "Webhook Endpoint" field (a list to search, or an ID) and its reader. */
 
 export function endpointIdField(displayOptions: IDisplayOptions): INodeProperties {
@@ -24,6 +26,12 @@ export function endpointIdField(displayOptions: IDisplayOptions): INodePropertie
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. ep_abc123',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: ENDPOINT_ID_PATTERN, errorMessage: 'Letters, digits, "_" and "-" only' },
+					},
+				],
 			},
 		],
 	};
@@ -35,6 +43,13 @@ export function readEndpointId(this: IExecuteFunctions, itemIndex: number): stri
 	if (!endpointId) {
 		throw new NodeOperationError(this.getNode(), 'Choose a webhook endpoint, or enter its ID', {
 			itemIndex,
+		});
+	}
+	// Checked before it becomes part of a URL: an AI agent may supply anything here.
+	if (!isEndpointId(endpointId)) {
+		throw new NodeOperationError(this.getNode(), `"${endpointId}" is not a HeyGen webhook endpoint ID`, {
+			itemIndex,
+			description: 'HeyGen endpoint IDs hold only letters, digits, "_" and "-" (for example ep_abc123). Pick the endpoint from the list, or copy its ID from Get Many.',
 		});
 	}
 	return endpointId;
