@@ -7,6 +7,8 @@ import type {
 	AccountInfo,
 	CallRecord,
 	DeliveryAttempt,
+	DeliveryFilter,
+	DeliveryKind,
 	EndpointRecord,
 	EndpointStatus,
 	EventTypeInfo,
@@ -32,7 +34,7 @@ export interface ControlTarget {
 	listEndpoints(apiKey?: string): EndpointRecord[];
 	setEndpointStatus(endpointId: string, status: EndpointStatus): EndpointRecord;
 	events(apiKey?: string): unknown[];
-	deliveries(filter?: { event_id?: string; endpoint_id?: string }): DeliveryAttempt[];
+	deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
 	calls(filter?: { method?: string; path?: string }): CallRecord[];
 	probes(): ProbeRecord[];
 	reset(): void;
@@ -158,8 +160,14 @@ export class ControlApi {
 				return [200, { faults: [] }];
 			case 'GET /_sandbox/endpoints':
 				return [200, { endpoints: t.listEndpoints(param('api_key')) }];
-			case 'GET /_sandbox/deliveries':
-				return [200, { deliveries: t.deliveries({ event_id: param('event_id'), endpoint_id: param('endpoint_id') }) }];
+			case 'GET /_sandbox/deliveries': {
+				const kind = param('kind');
+				if (kind !== undefined && kind !== 'endpoint' && kind !== 'callback') {
+					throw new ControlError(400, 'kind must be "endpoint" or "callback"');
+				}
+				const filter = { event_id: param('event_id'), endpoint_id: param('endpoint_id'), kind: kind as DeliveryKind | undefined, job_id: param('job_id') };
+				return [200, { deliveries: t.deliveries(filter) }];
+			}
 			case 'GET /_sandbox/calls':
 				return [200, { calls: t.calls({ method: param('method'), path: param('path') }) }];
 			case 'GET /_sandbox/probes':

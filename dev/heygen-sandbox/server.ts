@@ -14,6 +14,7 @@ import type {
 	AccountInfo,
 	CallRecord,
 	DeliveryAttempt,
+	DeliveryFilter,
 	DeliveryPredicate,
 	EndpointRecord,
 	EndpointStatus,
@@ -222,14 +223,16 @@ export class HeyGenSandbox implements ControlTarget {
 			}));
 	}
 
-	/** Every delivery attempt so far, oldest first. */
-	deliveries(filter: { event_id?: string; endpoint_id?: string } = {}): DeliveryAttempt[] {
+	/** Every delivery attempt so far (to endpoints and to job callbacks), oldest first. */
+	deliveries(filter: DeliveryFilter = {}): DeliveryAttempt[] {
 		return this.delivery
 			.attempts()
 			.filter(
 				(a) =>
 					(!filter.event_id || a.event_id === filter.event_id) &&
-					(!filter.endpoint_id || a.endpoint_id === filter.endpoint_id),
+					(!filter.endpoint_id || a.endpoint_id === filter.endpoint_id) &&
+					(!filter.kind || a.kind === filter.kind) &&
+					(!filter.job_id || a.job_id === filter.job_id),
 			);
 	}
 

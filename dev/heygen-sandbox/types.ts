@@ -56,12 +56,10 @@ export interface FiredEvent {
 	matched_endpoints: string[];
 }
 
-/** One delivery attempt (an event to one endpoint). `delivery_id` is shared by all attempts of that pair. */
-export interface DeliveryAttempt {
+interface DeliveryAttemptBase {
 	delivery_id: string;
 	event_id: string;
 	event_type: string;
-	endpoint_id: string;
 	account: string;
 	url: string;
 	attempt: number;
@@ -79,6 +77,36 @@ export interface DeliveryAttempt {
 	next_retry_in_ms: number | null;
 	/** No further attempt will follow this one. */
 	final: boolean;
+}
+
+/** An event to a registered endpoint: signed, with HeyGen's headers. */
+export interface EndpointDeliveryAttempt extends DeliveryAttemptBase {
+	kind: 'endpoint';
+	endpoint_id: string;
+	/** The job whose end fired the event; null for events fired by hand. */
+	job_id: string | null;
+}
+
+/**
+ * An event to a job's own `callback_url`: unsigned, without HeyGen's headers. `endpoint_id` is the
+ * marker 'callback' rather than null, so code that compares endpoint ids keeps its string type.
+ */
+export interface CallbackDeliveryAttempt extends DeliveryAttemptBase {
+	kind: 'callback';
+	endpoint_id: 'callback';
+	job_id: string;
+}
+
+/** One delivery attempt. `delivery_id` is shared by all attempts of one event to one target. */
+export type DeliveryAttempt = EndpointDeliveryAttempt | CallbackDeliveryAttempt;
+
+export type DeliveryKind = DeliveryAttempt['kind'];
+
+export interface DeliveryFilter {
+	event_id?: string;
+	endpoint_id?: string;
+	kind?: DeliveryKind;
+	job_id?: string;
 }
 
 export type DeliveryPredicate = (attempts: readonly DeliveryAttempt[]) => boolean;

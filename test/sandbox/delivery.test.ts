@@ -66,6 +66,8 @@ describe('HeyGen sandbox: deliveries', () => {
 
 		const [log] = await sandbox.waitForDeliveries(forEvent(fired.event_id, 1));
 		expect(log).toMatchObject({
+			kind: 'endpoint',
+			job_id: null,
 			event_id: fired.event_id,
 			endpoint_id: ep.endpoint_id,
 			url: rcv.url,
