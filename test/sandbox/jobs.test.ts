@@ -399,6 +399,106 @@ describe('HeyGen sandbox: jobs', () => {
 		});
 	});
 
+	describe('control routes', () => {
+		const control = () => heygen(sandbox.url, null);
+
+		it('POST /_sandbox/jobs creates a video on an account, or one translation job per language', async () => {
+			const made = await control().post('/_sandbox/jobs', {
+				api_key: 'key-b',
+				avatar_id: 'Daisy',
+				callback_url: 'https://example.com/cb?x=1',
+				callback_id: 'ctl',
+				duration_ms: null,
+			});
+			expect(made.status).toBe(201);
+			const [job] = made.data.jobs as JobRecord[];
+			expect(job).toMatchObject({ job_type: 'video', video_type: 'avatar', avatar_id: 'Daisy', account: 'account_2', status: 'pending' });
+			expect(job).toMatchObject({ callback_url: 'https://example.com/cb?x=1', callback_id: 'ctl', duration_ms: null });
+			expect((await getVideo(job.job_id, 'key-b')).data.data.callback_id).toBe('ctl');
+
+			const both = await control().post('/_sandbox/jobs', { job_type: 'video_translation', output_languages: ['Spanish', 'French'] });
+			expect(both.status).toBe(201);
+			expect((both.data.jobs as JobRecord[]).map((j) => [j.job_type, j.output_language, j.account])).toEqual([
+				['video_translation', 'Spanish', 'account_1'],
+				['video_translation', 'French', 'account_1'],
+			]);
+		});
+
+		it.each([
+			[{ job_type: 'podcast' }, /job_type/],
+			[{ type: 'hologram' }, /type must be one of/],
+			[{ job_type: 'video_translation' }, /output_languages/],
+			[{ job_type: 'video_translation', output_languages: [] }, /output_languages/],
+			[{ callback_url: 'http://example.com/cb' }, /callback_url must use HTTPS/],
+			[{ duration_ms: 'soon' }, /duration_ms must be a number/],
+			[{ duration_ms: -1 }, /duration_ms must be a non-negative number/],
+			[{ api_key: 'unknown' }, /unknown api_key/],
+		])('POST /_sandbox/jobs answers 400 to %j', async (payload, message) => {
+			const res = await control().post('/_sandbox/jobs', payload);
+			expect(res.status).toBe(400);
+			expect(res.data.error.message).toMatch(message);
+			expect(sandbox.listJobs()).toEqual([]);
+		});
+
+		it('GET /_sandbox/jobs lists every account\'s jobs, filtered by api_key or status', async () => {
+			const a = sandbox.createVideoJob();
+			const b = sandbox.createVideoJob({ apiKey: 'key-b' });
+			sandbox.completeJob(b.job_id);
+			const ids = async (params: Record<string, string> = {}) =>
+				((await control().get('/_sandbox/jobs', { params })).data.jobs as JobRecord[]).map((job) => job.job_id);
+			expect(await ids()).toEqual([a.job_id, b.job_id]);
+			expect(await ids({ api_key: 'key-b' })).toEqual([b.job_id]);
+			expect(await ids({ status: 'pending' })).toEqual([a.job_id]);
+			const one = await control().get(`/_sandbox/jobs/${b.job_id}`);
+			expect(one.data).toEqual({ job: sandbox.job(b.job_id) });
+			expect((await control().get('/_sandbox/jobs/nope')).status).toBe(404);
+		});
+
+		it('start, complete and fail a job; a second end is 409 and changes nothing', async () => {
+			const video = sandbox.createVideoJob();
+			const started = await control().post(`/_sandbox/jobs/${video.job_id}/start`);
+			expect(started.status).toBe(200);
+			expect(started.data.job.status).toBe('processing');
+			const again = await control().post(`/_sandbox/jobs/${video.job_id}/start`);
+			expect(again.status).toBe(409);
+			expect(again.data.error).toEqual({ code: 'conflict', message: `Job ${video.job_id} is processing, not pending` });
+
+			const completed = await control().post(`/_sandbox/jobs/${video.job_id}/complete`);
+			expect(completed.status).toBe(200);
+			expect(completed.data.job).toMatchObject({ status: 'completed', event_id: expect.stringMatching(/^evt_/) });
+			for (const step of ['complete', 'fail', 'start']) {
+				const res = await control().post(`/_sandbox/jobs/${video.job_id}/${step}`, { message: 'late' });
+				expect(res.status).toBe(409);
+				expect(res.data.error.code).toBe('conflict');
+			}
+			expect(sandbox.job(video.job_id)).toEqual(completed.data.job);
+			expect(sandbox.events()).toHaveLength(1);
+
+			const [translation] = sandbox.createTranslationJobs({ output_languages: ['Hindi'] });
+			const failed = await control().post(`/_sandbox/jobs/${translation.job_id}/fail`, { message: 'Bad audio', code: 'AUDIO' });
+			expect(failed.data.job).toMatchObject({ status: 'failed', failure_message: 'Bad audio', failure_code: 'AUDIO' });
+			expect((await control().post(`/_sandbox/jobs/${translation.job_id}/complete`)).status).toBe(409);
+			expect((await control().post(`/_sandbox/jobs/${translation.job_id}/fail`, { message: 5 })).status).toBe(400);
+
+			for (const step of ['start', 'complete', 'fail']) {
+				const res = await control().post(`/_sandbox/jobs/${'0'.repeat(32)}/${step}`);
+				expect(res.status).toBe(404);
+				expect(res.data.error.code).toBe('not_found');
+			}
+		});
+
+		it('GET /_sandbox/deliveries filters by kind and job_id', async () => {
+			const callbacks = await receiver();
+			const job = sandbox.createVideoJob({ callback_url: callbacks.url });
+			sandbox.completeJob(job.job_id);
+			await sandbox.waitForDeliveries(delivered(job.job_id, 'callback'));
+			const list = async (params: Record<string, string>) => (await control().get('/_sandbox/deliveries', { params })).data.deliveries;
+			expect(await list({ kind: 'callback', job_id: job.job_id })).toEqual([expect.objectContaining({ kind: 'callback', url: callbacks.url })]);
+			expect(await list({ kind: 'endpoint' })).toEqual([]);
+			expect((await control().get('/_sandbox/deliveries', { params: { kind: 'webhook' } })).status).toBe(400);
+		});
+	});
+
 	describe('what a job\'s end sends', () => {
 		it('completion: the signed avatar_video.success to endpoints, and the same envelope unsigned to the callback, query kept', async () => {
 			const hooks = await receiver();
