@@ -6,6 +6,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { newDeliveryId } from './ids';
 import { sendRequest, USER_AGENT } from './outbound';
 import type { DeliveryAttempt, DeliveryPredicate, StoredEndpoint, StoredEvent } from './types';
+import { waitUntil } from './wait';
 
 /** HeyGen retries with exponential backoff for up to 24 hours; this schedule sums to ~23.9 h. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
@@ -101,27 +102,13 @@ export class DeliveryEngine {
 	}
 
 	waitFor(predicate: DeliveryPredicate, timeoutMs = 5000): Promise<DeliveryAttempt[]> {
-		return new Promise((resolve, reject) => {
-			const check = (): boolean => {
-				const snapshot = this.attempts();
-				if (!predicate(snapshot)) return false;
-				cleanup();
-				resolve(snapshot);
-				return true;
-			};
-			const timer = setTimeout(() => {
-				cleanup();
-				const seen = this.log
-					.map((a) => `${a.event_id}->${a.endpoint_id}#${a.attempt}:${a.status ?? a.error}`)
-					.join(', ');
-				reject(new Error(`waitForDeliveries timed out after ${timeoutMs} ms; attempts seen: [${seen}]`));
-			}, timeoutMs);
-			const cleanup = (): void => {
-				clearTimeout(timer);
-				this.emitter.off('attempt', check);
-			};
-			this.emitter.on('attempt', check);
-			check();
+		const met = (): DeliveryAttempt[] | undefined => {
+			const snapshot = this.attempts();
+			return predicate(snapshot) ? snapshot : undefined;
+		};
+		return waitUntil(this.emitter, 'attempt', met, timeoutMs, () => {
+			const seen = this.log.map((a) => `${a.event_id}->${a.endpoint_id}#${a.attempt}:${a.status ?? a.error}`).join(', ');
+			return `waitForDeliveries timed out after ${timeoutMs} ms; attempts seen: [${seen}]`;
 		});
 	}
 

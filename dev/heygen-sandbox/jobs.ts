@@ -9,6 +9,7 @@ import { hex32 } from './ids';
 import { validateWebhookUrl } from './probe';
 import type { Account, SandboxState } from './state';
 import type { FailJobInput, JobRecord, JobStatus, JobType, StoredJob, VideoType } from './types';
+import { waitUntil } from './wait';
 
 /** Control asked for something the job cannot do (404: no such job; 409: already ended / not pending). */
 export class JobStateError extends Error {
@@ -190,29 +191,14 @@ export class JobRunner {
 	/** Resolves once the job is in `status` (or `until(job)` holds); rejects after timeoutMs. */
 	waitFor(jobId: string, until: JobStatus | ((job: JobRecord) => boolean), timeoutMs = 5000): Promise<JobRecord> {
 		const holds = typeof until === 'function' ? until : (job: JobRecord): boolean => job.status === until;
-		return new Promise((resolve, reject) => {
-			const check = (): void => {
-				try {
-					const job = jobRecord(this.find(jobId));
-					if (!holds(job)) return;
-					cleanup();
-					resolve(job);
-				} catch (err) {
-					cleanup();
-					reject(err);
-				}
-			};
-			const timer = setTimeout(() => {
-				cleanup();
-				const status = this.all().find((job) => job.job_id === jobId)?.status ?? 'gone';
-				reject(new Error(`waitForJob timed out after ${timeoutMs} ms; job ${jobId} is ${status}`));
-			}, timeoutMs);
-			const cleanup = (): void => {
-				clearTimeout(timer);
-				this.emitter.off('change', check);
-			};
-			this.emitter.on('change', check);
-			check();
+		// An unknown job (or one a reset removed) rejects at once: find() throws.
+		const met = (): JobRecord | undefined => {
+			const job = jobRecord(this.find(jobId));
+			return holds(job) ? job : undefined;
+		};
+		return waitUntil(this.emitter, 'change', met, timeoutMs, () => {
+			const status = this.all().find((job) => job.job_id === jobId)?.status ?? 'gone';
+			return `waitForJob timed out after ${timeoutMs} ms; job ${jobId} is ${status}`;
 		});
 	}
 

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { HeyGenSandbox, type DeliveryAttempt, type EndpointRecord, type JobRecord } from '../../dev/heygen-sandbox/server';
 import { heygen, type EitherBody, type Envelope, type ErrorEnvelope } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Received, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { receiverPool, type Received } from '../../dev/heygen-sandbox/testing/receiver';
 
 /** Computed independently of the sandbox's own signing code. */
 const hmacHex = (secret: string, raw: Buffer): string => createHmac('sha256', secret).update(raw).digest('hex');
@@ -18,7 +18,7 @@ const body = (request: Received): Body => JSON.parse(request.raw.toString('utf8'
 
 describe('HeyGen sandbox: jobs', () => {
 	let sandbox: HeyGenSandbox;
-	const receivers: Receiver[] = [];
+	const receivers = receiverPool();
 
 	beforeAll(async () => {
 		// Jobs here end only when a test says so; the lifecycle tests start their own timed sandbox.
@@ -28,15 +28,9 @@ describe('HeyGen sandbox: jobs', () => {
 		await sandbox.stop();
 	});
 	beforeEach(() => sandbox.reset());
-	afterEach(async () => {
-		await Promise.all(receivers.splice(0).map((r) => r.close()));
-	});
+	afterEach(() => receivers.closeAll());
 
-	const receiver = async (...args: Parameters<typeof startReceiver>): Promise<Receiver> => {
-		const r = await startReceiver(...args);
-		receivers.push(r);
-		return r;
-	};
+	const receiver = receivers.start;
 	const api = (key: string | null = 'key-a', on = sandbox) => heygen(on.url, key);
 	const createVideo = (payload: Record<string, unknown>, key: string | null = 'key-a', on = sandbox) =>
 		api(key, on).post<EitherBody<Created>>('/v3/videos', payload);
