@@ -43,6 +43,7 @@ export interface ControlTarget {
 	createVideoJob(input?: VideoJobInput): JobRecord;
 	createTranslationJobs(input: TranslationJobInput): JobRecord[];
 	listJobs(filter?: { apiKey?: string; status?: JobStatus }): JobRecord[];
+	job(jobId: string): JobRecord | undefined;
 	startJob(jobId: string): JobRecord;
 	completeJob(jobId: string): JobRecord;
 	failJob(jobId: string, failure?: FailJobInput): JobRecord;
@@ -183,7 +184,12 @@ export class ControlApi {
 				if (kind !== undefined && kind !== 'endpoint' && kind !== 'callback') {
 					throw new ControlError(400, 'kind must be "endpoint" or "callback"');
 				}
-				const filter = { event_id: param('event_id'), endpoint_id: param('endpoint_id'), kind: kind as DeliveryKind | undefined, job_id: param('job_id') };
+				const filter = {
+					event_id: param('event_id'),
+					endpoint_id: param('endpoint_id'),
+					kind: kind as DeliveryKind | undefined,
+					job_id: param('job_id'),
+				};
 				return [200, { deliveries: t.deliveries(filter) }];
 			}
 			case 'GET /_sandbox/calls':
@@ -241,7 +247,7 @@ export class ControlApi {
 			const id = decodeURIComponent(job[1]);
 			const step = job[2];
 			if (method === 'GET' && step === undefined) {
-				const found = t.listJobs().find((candidate) => candidate.job_id === id);
+				const found = t.job(id);
 				if (!found) throw new ControlError(404, `Job ${id} not found`);
 				return [200, { job: found }];
 			}

@@ -46,6 +46,9 @@ export interface HistoryEvent {
 	created_at: string;
 }
 
+/** Long enough to watch a job go pending -> processing -> completed, short enough not to wait for. */
+export const DEFAULT_JOB_DURATION_MS = 20_000;
+
 function resolveOptions(options: SandboxOptions): ResolvedOptions {
 	const positiveInt = (value: number | undefined, name: string, fallback: number): number => {
 		if (value === undefined) return fallback;
@@ -80,9 +83,6 @@ function resolveOptions(options: SandboxOptions): ResolvedOptions {
 		jobDurationMs: jobDuration(options.jobDurationMs, DEFAULT_JOB_DURATION_MS),
 	};
 }
-
-/** Long enough to watch a job go pending -> processing -> completed, short enough not to wait for. */
-export const DEFAULT_JOB_DURATION_MS = 20_000;
 
 const pathMatches = (pattern: string, path: string): boolean =>
 	pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
@@ -299,7 +299,8 @@ export class HeyGenSandbox implements ControlTarget {
 	}
 
 	job(jobId: string): JobRecord | undefined {
-		return this.listJobs().find((job) => job.job_id === jobId);
+		const found = this.jobs.all().find((job) => job.job_id === jobId);
+		return found && jobRecord(found);
 	}
 
 	/** pending -> processing (video) / running (translation). Throws (409) unless pending. */

@@ -41,7 +41,8 @@ export interface StateSnapshot {
 	version: 1;
 	seq: number;
 	extraTypes: EventTypeInfo[];
-	accounts: Array<Omit<Account, 'endpoints' | 'jobs'> & { endpoints: StoredEndpoint[]; jobs: StoredJob[] }>;
+	/** `jobs` is absent from files written before jobs existed. */
+	accounts: Array<Omit<Account, 'endpoints' | 'jobs'> & { endpoints: StoredEndpoint[]; jobs?: StoredJob[] }>;
 }
 
 export function publicEndpoint(endpoint: StoredEndpoint, withSecret: boolean): EndpointRecord {
@@ -205,7 +206,6 @@ export class SandboxState {
 		const restored = snapshot.accounts.map((account) => ({
 			...account,
 			endpoints: new Map(account.endpoints.map((endpoint) => [endpoint.endpoint_id, endpoint])),
-			// Files written before jobs existed have none.
 			jobs: new Map((account.jobs ?? []).map((job) => [job.job_id, job])),
 		}));
 		const added = this.accounts.filter((account) => !restored.some((saved) => saved.apiKey === account.apiKey));
