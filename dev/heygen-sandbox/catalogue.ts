@@ -6,21 +6,24 @@ import { hex32 } from './ids';
 
 const FILES = 'https://files2.heygen.ai/aws_pacific/avatar_tmp';
 
-function signedUrl(path: string): string {
+/** A presigned-looking file URL (a week's expiry), as HeyGen hands out finished files. */
+export function signedUrl(path: string): string {
 	const expires = Math.floor(Date.now() / 1000) + 7 * 24 * 3600;
 	return `${FILES}/${path}?Expires=${expires}&Signature=${randomBytes(12).toString('hex')}`;
 }
 
-function avatarVideoSuccess(): Record<string, unknown> {
-	const videoId = hex32();
-	const owner = hex32();
+/** The files of one finished video, as `avatar_video.success` names them. */
+export function videoFiles(videoId: string, owner: string): Record<'url' | 'gif_download_url' | 'video_share_page_url', string> {
 	return {
-		video_id: videoId,
 		url: signedUrl(`${owner}/${videoId}.mp4`),
 		gif_download_url: signedUrl(`${owner}/${videoId}.gif`),
 		video_share_page_url: `https://app.heygen.com/video/${videoId}`,
-		folder_id: hex32(),
 	};
+}
+
+function avatarVideoSuccess(): Record<string, unknown> {
+	const videoId = hex32();
+	return { video_id: videoId, ...videoFiles(videoId, hex32()), folder_id: hex32() };
 }
 
 function failMsg(family: string): string {

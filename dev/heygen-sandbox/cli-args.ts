@@ -4,15 +4,17 @@ import type { FaultMode, FaultSpec } from './types';
 
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
 
-export const USAGE = `HeyGen webhook sandbox (local simulator of HeyGen's v3 webhook API)
+export const USAGE = `HeyGen webhook sandbox (local simulator of HeyGen's v3 webhook API and its jobs)
 
 Usage: npx tsx dev/heygen-sandbox/cli.ts <command> [options]      (or: npm run sandbox -- <command> ...)
 
 Server:
   serve [--port 4010] [--host 127.0.0.1] [--api-key K ...] [--retry-schedule 50,100,200]
         [--delivery-timeout MS] [--probe-timeout MS] [--event-types-page-size N]
-        [--allow-http-host HOST ...] [--quiet]
+        [--allow-http-host HOST ...] [--job-duration MS] [--quiet]
       Start the sandbox (--port 0 picks a free port). Each --api-key is a separate account.
+      Jobs (videos, translations) end by themselves after --job-duration ms (default 20000;
+      0: only through "job complete" / "job fail").
 
 Client commands (talk to a running sandbox at --sandbox URL, or $HEYGEN_SANDBOX_URL,
 default ${DEFAULT_SANDBOX_URL}):
@@ -25,7 +27,18 @@ default ${DEFAULT_SANDBOX_URL}):
   endpoints [--api-key K]         Registered endpoints, with secrets.
   enable <endpoint_id> | disable <endpoint_id>
   events [--api-key K]            Fired events, newest first.
-  deliveries [--event-id X] [--endpoint-id Y]
+  deliveries [--event-id X] [--endpoint-id Y] [--job-id J] [--kind endpoint|callback]
+  job create video [--type avatar|image|studio|cinematic_avatar] [--avatar-id A]
+        [--callback-url U] [--callback-id C] [--duration MS] [--api-key K]
+  job create translation --languages Spanish,French [--callback-url U] [--callback-id C]
+        [--duration MS] [--api-key K]
+      Create a job as POST /v3/videos or /v3/video-translations would (one job per language);
+      --duration overrides the sandbox's job duration for it (0: only when told to).
+  jobs [--api-key K] [--status S]  Jobs of every account (or of --api-key), oldest first.
+  job start <job_id>              Move a pending job to processing (video) / running (translation).
+  job complete <job_id>           End a job now: fires its event to endpoints and its callback.
+  job fail <job_id> [--message M] [--code C]
+      End a job now, failed (failure_message / failure_code), with its event and callback.
   calls [--method M] [--path P]   Logged API calls.
   add-account --api-key K         Add an account.
   add-event-type <event_type> [--description D]
@@ -51,6 +64,7 @@ export type Command =
 			probeTimeoutMs?: number;
 			eventTypesPageSize?: number;
 			allowHttpHosts: string[];
+			jobDurationMs?: number;
 			quiet: boolean;
 	  }
 	| (Common & {
@@ -66,7 +80,20 @@ export type Command =
 	| (Common & { name: 'faults'; clear: boolean })
 	| (Common & { name: 'endpoints' | 'events'; apiKey?: string })
 	| (Common & { name: 'enable' | 'disable'; endpointId: string })
-	| (Common & { name: 'deliveries'; eventId?: string; endpointId?: string })
+	| (Common & { name: 'deliveries'; eventId?: string; endpointId?: string; jobId?: string; kind?: 'endpoint' | 'callback' })
+	| (Common & {
+			name: 'job-create';
+			jobType: 'video' | 'video_translation';
+			videoType?: string;
+			avatarId?: string;
+			languages?: string[];
+			callbackUrl?: string;
+			callbackId?: string;
+			durationMs?: number;
+			apiKey?: string;
+	  })
+	| (Common & { name: 'job-start' | 'job-complete' | 'job-fail'; jobId: string; message?: string; code?: string })
+	| (Common & { name: 'jobs'; apiKey?: string; status?: string })
 	| (Common & { name: 'calls'; method?: string; path?: string })
 	| (Common & { name: 'add-account'; apiKey: string })
 	| (Common & { name: 'add-event-type'; eventType: string; description: string })
@@ -88,6 +115,7 @@ const SPECS: Record<string, Options> = {
 		'probe-timeout': str,
 		'event-types-page-size': str,
 		'allow-http-host': { type: 'string', multiple: true },
+		'job-duration': str,
 		quiet: { type: 'boolean' },
 	},
 	send: { ...sandboxOpt, 'callback-id': str, 'entity-id': str, data: str, 'api-key': str, wait: str },
@@ -106,7 +134,21 @@ const SPECS: Record<string, Options> = {
 	events: { ...sandboxOpt, 'api-key': str },
 	enable: sandboxOpt,
 	disable: sandboxOpt,
-	deliveries: { ...sandboxOpt, 'event-id': str, 'endpoint-id': str },
+	deliveries: { ...sandboxOpt, 'event-id': str, 'endpoint-id': str, 'job-id': str, kind: str },
+	jobs: { ...sandboxOpt, 'api-key': str, status: str },
+	'job create': {
+		...sandboxOpt,
+		type: str,
+		'avatar-id': str,
+		languages: str,
+		'callback-url': str,
+		'callback-id': str,
+		duration: str,
+		'api-key': str,
+	},
+	'job start': sandboxOpt,
+	'job complete': sandboxOpt,
+	'job fail': { ...sandboxOpt, message: str, code: str },
 	calls: { ...sandboxOpt, method: str, path: str },
 	'add-account': { ...sandboxOpt, 'api-key': str },
 	'add-event-type': { ...sandboxOpt, description: str },
@@ -144,9 +186,12 @@ function json(value: string | undefined, flag: string): unknown {
 }
 
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Command {
-	const [name, ...rest] = argv;
-	if (name === undefined || name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
+	const [first, ...afterFirst] = argv;
+	if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help' };
+	// `job <action>`: each action has options of its own, as a command would.
+	const [name, rest] = first === 'job' ? [`job ${afterFirst[0] ?? ''}`, afterFirst.slice(1)] : [first, afterFirst];
 	const spec = SPECS[name];
+	if (!spec && first === 'job') throw new UsageError('job needs an action: create, start, complete or fail');
 	if (!spec) throw new UsageError(`Unknown command: ${name}`);
 
 	let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
@@ -191,6 +236,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
 				probeTimeoutMs: int(s('probe-timeout'), 'probe-timeout', 1),
 				eventTypesPageSize: int(s('event-types-page-size'), 'event-types-page-size', 1),
 				allowHttpHosts: list('allow-http-host'),
+				jobDurationMs: int(s('job-duration'), 'job-duration'),
 				quiet: values.quiet === true,
 			};
 		}
@@ -245,9 +291,45 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv = {
 			const [endpointId] = positional('an <endpoint_id>');
 			return { name, sandbox, endpointId };
 		}
-		case 'deliveries':
+		case 'deliveries': {
 			positional('', 0);
-			return { name, sandbox, eventId: s('event-id'), endpointId: s('endpoint-id') };
+			const kind = s('kind');
+			if (kind !== undefined && kind !== 'endpoint' && kind !== 'callback') throw new UsageError('--kind must be endpoint or callback');
+			return { name, sandbox, eventId: s('event-id'), endpointId: s('endpoint-id'), jobId: s('job-id'), kind };
+		}
+		case 'jobs':
+			positional('', 0);
+			return { name, sandbox, apiKey: s('api-key'), status: s('status') };
+		case 'job create': {
+			const [kind] = positional('a kind: video or translation');
+			const languages = s('languages')
+				?.split(',')
+				.map((language) => language.trim())
+				.filter((language) => language !== '');
+			const common = {
+				name: 'job-create' as const,
+				sandbox,
+				callbackUrl: s('callback-url'),
+				callbackId: s('callback-id'),
+				durationMs: int(s('duration'), 'duration'),
+				apiKey: s('api-key'),
+			};
+			if (kind === 'video') {
+				if (languages !== undefined) throw new UsageError('--languages is for translation jobs');
+				return { ...common, jobType: 'video', videoType: s('type'), avatarId: s('avatar-id') };
+			}
+			if (kind !== 'translation') throw new UsageError('job create needs a kind: video or translation');
+			if (!languages || languages.length === 0) throw new UsageError('job create translation needs --languages (comma-separated)');
+			if (s('type') !== undefined || s('avatar-id') !== undefined) throw new UsageError('--type and --avatar-id are for video jobs');
+			return { ...common, jobType: 'video_translation', languages };
+		}
+		case 'job start':
+		case 'job complete':
+		case 'job fail': {
+			const [jobId] = positional('a <job_id>');
+			const action = name.slice('job '.length) as 'start' | 'complete' | 'fail';
+			return { name: `job-${action}`, sandbox, jobId, message: s('message'), code: s('code') };
+		}
 		case 'calls':
 			positional('', 0);
 			return { name, sandbox, method: s('method'), path: s('path') };

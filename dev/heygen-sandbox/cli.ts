@@ -3,7 +3,7 @@
 import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
-import { HeyGenSandbox } from './server';
+import { DEFAULT_JOB_DURATION_MS, HeyGenSandbox } from './server';
 import type { DeliveryAttempt, FiredEvent } from './types';
 
 export interface CliIo {
@@ -108,6 +108,7 @@ async function serve(cmd: Extract<Command, { name: 'serve' }>, io: CliIo): Promi
 		probeTimeoutMs: cmd.probeTimeoutMs,
 		eventTypesPageSize: cmd.eventTypesPageSize,
 		allowHttpHosts: cmd.allowHttpHosts,
+		jobDurationMs: cmd.jobDurationMs,
 		log: cmd.quiet ? undefined : (line) => io.out(`${stamp()} ${line}`),
 	});
 	const key = cmd.apiKeys[0];
@@ -115,6 +116,8 @@ async function serve(cmd: Extract<Command, { name: 'serve' }>, io: CliIo): Promi
 	io.out(`API key${cmd.apiKeys.length > 1 ? 's (one account each)' : ''}: ${cmd.apiKeys.join(', ')}`);
 	io.out(`Try:  curl -H 'X-Api-Key: ${key}' ${sandbox.url}/v3/webhooks/event-types`);
 	io.out(`      HEYGEN_SANDBOX_URL=${sandbox.url} npm run sandbox -- send avatar_video.success`);
+	const jobDuration = cmd.jobDurationMs ?? DEFAULT_JOB_DURATION_MS;
+	io.out(jobDuration === 0 ? 'Jobs end only through "job complete" / "job fail".' : `Jobs end by themselves after ${jobDuration} ms.`);
 	io.out(`Control API: ${sandbox.url}/_sandbox/health  (Ctrl+C to stop)`);
 	const shutdown = (): void => {
 		void sandbox.stop().then(() => process.exit(0));
@@ -186,9 +189,36 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
 					await call(api, 'get', '/_sandbox/deliveries', undefined, {
 						event_id: cmd.eventId,
 						endpoint_id: cmd.endpointId,
+						job_id: cmd.jobId,
+						kind: cmd.kind,
 					}),
 				);
 				break;
+			case 'jobs':
+				print(await call(api, 'get', '/_sandbox/jobs', undefined, { api_key: cmd.apiKey, status: cmd.status }));
+				break;
+			case 'job-create':
+				print(
+					await call(api, 'post', '/_sandbox/jobs', {
+						job_type: cmd.jobType,
+						type: cmd.videoType,
+						avatar_id: cmd.avatarId,
+						output_languages: cmd.languages,
+						callback_url: cmd.callbackUrl,
+						callback_id: cmd.callbackId,
+						duration_ms: cmd.durationMs,
+						api_key: cmd.apiKey,
+					}),
+				);
+				break;
+			case 'job-start':
+			case 'job-complete':
+			case 'job-fail': {
+				const step = cmd.name.slice('job-'.length);
+				const failure = cmd.name === 'job-fail' ? { message: cmd.message, code: cmd.code } : undefined;
+				print(await call(api, 'post', `/_sandbox/jobs/${encodeURIComponent(cmd.jobId)}/${step}`, failure));
+				break;
+			}
 			case 'calls':
 				print(await call(api, 'get', '/_sandbox/calls', undefined, { method: cmd.method, path: cmd.path }));
 				break;

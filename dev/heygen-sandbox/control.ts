@@ -1,21 +1,30 @@
 // The unauthenticated control API under /_sandbox/: lets tests, the CLI and humans drive the
-// sandbox over HTTP (fire events, inject faults, read the logs, see secrets).
+// sandbox over HTTP (fire events, create and end jobs, inject faults, read the logs, see secrets).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject, parseJsonObject, readBody, sendJson } from './http-util';
+import { JobStateError } from './jobs';
 import type { OAuthClientInfo, OAuthClientInput, OAuthLogEntry } from './oauth';
 import type {
 	AccountInfo,
 	CallRecord,
 	DeliveryAttempt,
+	DeliveryFilter,
+	DeliveryKind,
 	EndpointRecord,
 	EndpointStatus,
 	EventTypeInfo,
 	FaultInfo,
 	FaultMode,
 	FaultSpec,
+	FailJobInput,
 	FireEventInput,
 	FiredEvent,
+	JobRecord,
+	JobStatus,
 	ProbeRecord,
+	TranslationJobInput,
+	VideoJobInput,
+	VideoType,
 } from './types';
 
 /** What the control API needs from the sandbox (implemented by HeyGenSandbox). */
@@ -31,8 +40,15 @@ export interface ControlTarget {
 	clearFaults(): void;
 	listEndpoints(apiKey?: string): EndpointRecord[];
 	setEndpointStatus(endpointId: string, status: EndpointStatus): EndpointRecord;
+	createVideoJob(input?: VideoJobInput): JobRecord;
+	createTranslationJobs(input: TranslationJobInput): JobRecord[];
+	listJobs(filter?: { apiKey?: string; status?: JobStatus }): JobRecord[];
+	job(jobId: string): JobRecord | undefined;
+	startJob(jobId: string): JobRecord;
+	completeJob(jobId: string): JobRecord;
+	failJob(jobId: string, failure?: FailJobInput): JobRecord;
 	events(apiKey?: string): unknown[];
-	deliveries(filter?: { event_id?: string; endpoint_id?: string }): DeliveryAttempt[];
+	deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
 	calls(filter?: { method?: string; path?: string }): CallRecord[];
 	probes(): ProbeRecord[];
 	reset(): void;
@@ -70,6 +86,10 @@ const optionalNumber = (body: Record<string, unknown>, ...keys: string[]): numbe
 	return undefined;
 };
 
+/** `duration_ms`: a number, or null for "only when told to"; absent: the sandbox's jobDurationMs. */
+const optionalDuration = (body: Record<string, unknown>): number | null | undefined =>
+	body.duration_ms === null ? null : optionalNumber(body, 'duration_ms');
+
 export class ControlApi {
 	private readonly startedAt = Date.now();
 
@@ -89,9 +109,10 @@ export class ControlApi {
 			const [status, payload] = this.route((req.method ?? 'GET').toUpperCase(), url, body);
 			sendJson(res, status, payload);
 		} catch (err) {
-			const status = err instanceof ControlError ? err.status : 400;
+			const status = err instanceof ControlError || err instanceof JobStateError ? err.status : 400;
 			const message = err instanceof Error ? err.message : String(err);
-			sendJson(res, status, { error: { code: status === 404 ? 'not_found' : 'invalid_request', message } });
+			const code = status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid_request';
+			sendJson(res, status, { error: { code, message } });
 		}
 	}
 
@@ -158,8 +179,19 @@ export class ControlApi {
 				return [200, { faults: [] }];
 			case 'GET /_sandbox/endpoints':
 				return [200, { endpoints: t.listEndpoints(param('api_key')) }];
-			case 'GET /_sandbox/deliveries':
-				return [200, { deliveries: t.deliveries({ event_id: param('event_id'), endpoint_id: param('endpoint_id') }) }];
+			case 'GET /_sandbox/deliveries': {
+				const kind = param('kind');
+				if (kind !== undefined && kind !== 'endpoint' && kind !== 'callback') {
+					throw new ControlError(400, 'kind must be "endpoint" or "callback"');
+				}
+				const filter = {
+					event_id: param('event_id'),
+					endpoint_id: param('endpoint_id'),
+					kind: kind as DeliveryKind | undefined,
+					job_id: param('job_id'),
+				};
+				return [200, { deliveries: t.deliveries(filter) }];
+			}
 			case 'GET /_sandbox/calls':
 				return [200, { calls: t.calls({ method: param('method'), path: param('path') }) }];
 			case 'GET /_sandbox/probes':
@@ -189,6 +221,10 @@ export class ControlApi {
 				t.setAccessTokenTtl(ttl);
 				return [200, { access_token_ttl_seconds: t.accessTokenTtl }];
 			}
+			case 'GET /_sandbox/jobs':
+				return [200, { jobs: t.listJobs({ apiKey: param('api_key'), status: param('status') as JobStatus | undefined }) }];
+			case 'POST /_sandbox/jobs':
+				return [201, { jobs: this.createJobs(body) }];
 			case 'POST /_sandbox/reset':
 				t.reset();
 				return [200, { ok: true }];
@@ -206,6 +242,41 @@ export class ControlApi {
 				throw new ControlError(404, err instanceof Error ? err.message : String(err));
 			}
 		}
+		const job = /^\/_sandbox\/jobs\/([^/]+)(?:\/(start|complete|fail))?$/.exec(path);
+		if (job) {
+			const id = decodeURIComponent(job[1]);
+			const step = job[2];
+			if (method === 'GET' && step === undefined) {
+				const found = t.job(id);
+				if (!found) throw new ControlError(404, `Job ${id} not found`);
+				return [200, { job: found }];
+			}
+			if (method === 'POST' && step === 'start') return [200, { job: t.startJob(id) }];
+			if (method === 'POST' && step === 'complete') return [200, { job: t.completeJob(id) }];
+			if (method === 'POST' && step === 'fail') {
+				const failure = { message: optionalString(body, 'message'), code: optionalString(body, 'code') };
+				return [200, { job: t.failJob(id, failure) }];
+			}
+		}
 		throw new ControlError(404, `No control route for ${method} ${path}`);
+	}
+
+	/** `POST /_sandbox/jobs`: one video, or one translation job per language; HeyGen's field names. */
+	private createJobs(body: Record<string, unknown>): JobRecord[] {
+		const common = {
+			apiKey: optionalString(body, 'api_key'),
+			callback_url: optionalString(body, 'callback_url'),
+			callback_id: optionalString(body, 'callback_id'),
+			duration_ms: optionalDuration(body),
+		};
+		const jobType = optionalString(body, 'job_type') ?? 'video';
+		if (jobType === 'video') {
+			const type = optionalString(body, 'type') as VideoType | undefined;
+			return [this.target.createVideoJob({ ...common, type, avatar_id: optionalString(body, 'avatar_id') })];
+		}
+		if (jobType !== 'video_translation') throw new ControlError(400, 'job_type must be "video" or "video_translation"');
+		const languages = body.output_languages;
+		if (!Array.isArray(languages)) throw new ControlError(400, 'output_languages must be a list of languages');
+		return this.target.createTranslationJobs({ ...common, output_languages: languages as string[] });
 	}
 }

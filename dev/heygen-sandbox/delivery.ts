@@ -1,10 +1,12 @@
-// Webhook delivery: signs and POSTs each event to each matching endpoint, retrying on non-2xx,
-// connection errors and timeouts along the retry schedule, and logs every attempt.
+// Webhook delivery: signs and POSTs each event to each matching endpoint, and POSTs it unsigned to
+// a job's own callback_url, retrying both on non-2xx, connection errors and timeouts along the
+// retry schedule, and logs every attempt.
 import { createHmac } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { newDeliveryId } from './ids';
 import { sendRequest, USER_AGENT } from './outbound';
 import type { DeliveryAttempt, DeliveryPredicate, StoredEndpoint, StoredEvent } from './types';
+import { waitUntil } from './wait';
 
 /** HeyGen retries with exponential backoff for up to 24 hours; this schedule sums to ~23.9 h. */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
@@ -22,10 +24,15 @@ export function signBody(secret: string, body: string): string {
 	return createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.from(body, 'utf8')).digest('hex');
 }
 
-interface Job {
+/** Where one delivery goes: a registered endpoint (looked up on every attempt) or a fixed callback URL. */
+type Target =
+	| { kind: 'endpoint'; endpointId: string; jobId: string | null }
+	| { kind: 'callback'; url: string; jobId: string };
+
+interface Pending {
 	deliveryId: string;
 	account: string;
-	endpointId: string;
+	target: Target;
 	event: StoredEvent;
 	body: string;
 	attempt: number;
@@ -54,19 +61,28 @@ export class DeliveryEngine {
 		this.emitter.setMaxListeners(0);
 	}
 
-	deliver(account: string, event: StoredEvent, endpointId: string): void {
+	/** Delivers `event` to a registered endpoint; `jobId` names the job whose end fired it. */
+	deliver(account: string, event: StoredEvent, endpointId: string, jobId: string | null = null): void {
+		this.begin(account, event, { kind: 'endpoint', endpointId, jobId });
+	}
+
+	/** Delivers `event` to a job's `callback_url`, query string and all, unsigned. */
+	deliverCallback(account: string, event: StoredEvent, url: string, jobId: string): void {
+		this.begin(account, event, { kind: 'callback', url, jobId });
+	}
+
+	private begin(account: string, event: StoredEvent, target: Target): void {
 		if (this.stopped) return;
-		const job: Job = {
+		void this.attempt({
 			deliveryId: newDeliveryId(),
 			account,
-			endpointId,
+			target,
 			event,
-			// The same bytes on every attempt: the body is what gets signed.
+			// The same bytes on every attempt and to every target: the body is what gets signed.
 			body: JSON.stringify({ event_type: event.event_type, event_data: event.event_data }),
 			attempt: 1,
 			generation: this.generation,
-		};
-		void this.attempt(job);
+		});
 	}
 
 	attempts(): DeliveryAttempt[] {
@@ -75,7 +91,9 @@ export class DeliveryEngine {
 
 	/** Puts back the attempts of an earlier run (a state file); pending retries are not resumed. */
 	restore(attempts: DeliveryAttempt[]): void {
-		this.log.push(...attempts);
+		// Files written before callbacks existed hold endpoint attempts without kind and job_id.
+		const before = { kind: 'endpoint', job_id: null };
+		this.log.push(...attempts.map((a) => ({ ...before, ...a })));
 	}
 
 	/** Calls `listener` after every attempt. */
@@ -84,27 +102,13 @@ export class DeliveryEngine {
 	}
 
 	waitFor(predicate: DeliveryPredicate, timeoutMs = 5000): Promise<DeliveryAttempt[]> {
-		return new Promise((resolve, reject) => {
-			const check = (): boolean => {
-				const snapshot = this.attempts();
-				if (!predicate(snapshot)) return false;
-				cleanup();
-				resolve(snapshot);
-				return true;
-			};
-			const timer = setTimeout(() => {
-				cleanup();
-				const seen = this.log
-					.map((a) => `${a.event_id}->${a.endpoint_id}#${a.attempt}:${a.status ?? a.error}`)
-					.join(', ');
-				reject(new Error(`waitForDeliveries timed out after ${timeoutMs} ms; attempts seen: [${seen}]`));
-			}, timeoutMs);
-			const cleanup = (): void => {
-				clearTimeout(timer);
-				this.emitter.off('attempt', check);
-			};
-			this.emitter.on('attempt', check);
-			check();
+		const met = (): DeliveryAttempt[] | undefined => {
+			const snapshot = this.attempts();
+			return predicate(snapshot) ? snapshot : undefined;
+		};
+		return waitUntil(this.emitter, 'attempt', met, timeoutMs, () => {
+			const seen = this.log.map((a) => `${a.event_id}->${a.endpoint_id}#${a.attempt}:${a.status ?? a.error}`).join(', ');
+			return `waitForDeliveries timed out after ${timeoutMs} ms; attempts seen: [${seen}]`;
 		});
 	}
 
@@ -127,25 +131,44 @@ export class DeliveryEngine {
 		this.cancelAll();
 	}
 
-	private async attempt(job: Job): Promise<void> {
-		if (job.generation !== this.generation || this.stopped) return;
-		const endpoint = this.options.lookup(job.account, job.endpointId);
-		if (!endpoint || endpoint.status !== 'enabled') {
-			this.options.log(`delivery ${job.event.event_id} -> ${job.endpointId} dropped: endpoint deleted or disabled`);
-			return;
-		}
+	/** URL and headers of the next attempt, or null when the endpoint is gone or disabled. */
+	private request(job: Pending): { url: string; headers: Record<string, string> } | null {
 		const headers: Record<string, string> = {
 			'Content-Type': 'application/json',
 			'Content-Length': String(Buffer.byteLength(job.body)),
 			'User-Agent': USER_AGENT,
-			// Signed with the endpoint's CURRENT secret: a rotation takes effect on the next attempt.
-			'Heygen-Signature': signBody(endpoint.secret, job.body),
-			'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)),
-			'Heygen-Event-Id': job.event.event_id,
 		};
+		const { target } = job;
+		// Callbacks carry no HeyGen header at all: HeyGen signs only endpoint deliveries and does not
+		// document event id or timestamp headers on callbacks, so a client must not count on them.
+		if (target.kind === 'callback') return { url: target.url, headers };
+		const endpoint = this.options.lookup(job.account, target.endpointId);
+		if (!endpoint || endpoint.status !== 'enabled') return null;
+		return {
+			url: endpoint.url,
+			headers: {
+				...headers,
+				// Signed with the endpoint's CURRENT secret: a rotation takes effect on the next attempt.
+				'Heygen-Signature': signBody(endpoint.secret, job.body),
+				'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)),
+				'Heygen-Event-Id': job.event.event_id,
+			},
+		};
+	}
+
+	private async attempt(job: Pending): Promise<void> {
+		if (job.generation !== this.generation || this.stopped) return;
+		const { target } = job;
+		const to = target.kind === 'endpoint' ? target.endpointId : `callback ${target.url}`;
+		const request = this.request(job);
+		if (!request) {
+			this.options.log(`delivery ${job.event.event_id} -> ${to} dropped: endpoint deleted or disabled`);
+			return;
+		}
+		const { url, headers } = request;
 		const sentAt = new Date().toISOString();
 		const result = await sendRequest({
-			url: new URL(endpoint.url),
+			url: new URL(url),
 			method: 'POST',
 			headers,
 			body: job.body,
@@ -156,13 +179,12 @@ export class DeliveryEngine {
 
 		const ok = result.status !== null && result.status >= 200 && result.status < 300;
 		const delay = ok ? null : (this.options.retryScheduleMs[job.attempt - 1] ?? null);
-		const record: DeliveryAttempt = {
+		const base = {
 			delivery_id: job.deliveryId,
 			event_id: job.event.event_id,
 			event_type: job.event.event_type,
-			endpoint_id: job.endpointId,
 			account: job.account,
-			url: endpoint.url,
+			url,
 			attempt: job.attempt,
 			status: result.status,
 			error: result.error,
@@ -175,11 +197,15 @@ export class DeliveryEngine {
 			next_retry_in_ms: delay,
 			final: delay === null,
 		};
+		const record: DeliveryAttempt =
+			target.kind === 'endpoint'
+				? { kind: 'endpoint', endpoint_id: target.endpointId, job_id: target.jobId, ...base }
+				: { kind: 'callback', endpoint_id: 'callback', job_id: target.jobId, ...base };
 		this.log.push(record);
 		const outcome = result.status !== null ? `HTTP ${result.status}` : (result.error ?? 'error');
 		const next = ok ? '' : delay === null ? ', giving up' : `, retry in ${delay} ms`;
 		this.options.log(
-			`delivery ${job.event.event_id} (${job.event.event_type}) -> ${job.endpointId} attempt ${job.attempt}: ${outcome} in ${result.durationMs} ms${next}`,
+			`delivery ${job.event.event_id} (${job.event.event_type}) -> ${to} attempt ${job.attempt}: ${outcome} in ${result.durationMs} ms${next}`,
 		);
 		this.emitter.emit('attempt');
 

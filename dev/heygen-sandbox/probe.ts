@@ -12,21 +12,21 @@ export function isLoopbackHost(hostname: string): boolean {
 	return /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-/** Syntax and scheme checks (no network). Throws 400 with param `url`. */
-export function validateWebhookUrl(raw: unknown, allowHttpHosts: readonly string[] = []): URL {
-	if (typeof raw !== 'string' || raw.trim() === '') throw ApiError.invalid('url', 'url is required and must be a string');
+/** Syntax and scheme checks (no network). Throws 400 with `param` (an endpoint's `url`, a job's `callback_url`). */
+export function validateWebhookUrl(raw: unknown, allowHttpHosts: readonly string[] = [], param = 'url'): URL {
+	if (typeof raw !== 'string' || raw.trim() === '') throw ApiError.invalid(param, `${param} is required and must be a string`);
 	let url: URL;
 	try {
 		url = new URL(raw);
 	} catch {
-		throw ApiError.invalid('url', 'url must be an absolute http(s) URL');
+		throw ApiError.invalid(param, `${param} must be an absolute http(s) URL`);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw ApiError.invalid('url', 'url must be an absolute http(s) URL');
+		throw ApiError.invalid(param, `${param} must be an absolute http(s) URL`);
 	}
 	const host = url.hostname.toLowerCase();
 	if (url.protocol === 'http:' && !isLoopbackHost(host) && !allowHttpHosts.includes(host)) {
-		throw ApiError.invalid('url', 'url must use HTTPS (plain http is only accepted for loopback hosts in the sandbox)');
+		throw ApiError.invalid(param, `${param} must use HTTPS (plain http is only accepted for loopback hosts in the sandbox)`);
 	}
 	return url;
 }

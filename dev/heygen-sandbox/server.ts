@@ -1,4 +1,5 @@
-// HeyGenSandbox: a local simulator of HeyGen's v3 webhook API that signs and delivers events.
+// HeyGenSandbox: a local simulator of HeyGen's v3 webhook API that signs and delivers events, and
+// of its jobs (videos, video translations) whose end fires events and per-job callbacks.
 // Test/dev tooling only; usage in README.md next to this file and in cli.ts.
 import * as fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,23 +9,30 @@ import { ControlApi, type ControlTarget } from './control';
 import { DEFAULT_RETRY_SCHEDULE_MS, DeliveryEngine } from './delivery';
 import { FaultInjector } from './faults';
 import { sendJson } from './http-util';
+import { callbackFields, jobDuration, JobRunner, jobRecord, VIDEO_TYPES, type JobFields } from './jobs';
 import { OAuthServer, type OAuthClientInfo, type OAuthClientInput, type OAuthLogEntry } from './oauth';
 import { publicEndpoint, SandboxState, type StateSnapshot } from './state';
 import type {
 	AccountInfo,
 	CallRecord,
 	DeliveryAttempt,
+	DeliveryFilter,
 	DeliveryPredicate,
 	EndpointRecord,
 	EndpointStatus,
 	EventTypeInfo,
 	FaultInfo,
 	FaultSpec,
+	FailJobInput,
 	FireEventInput,
 	FiredEvent,
+	JobRecord,
+	JobStatus,
 	ProbeRecord,
 	ResolvedOptions,
 	SandboxOptions,
+	TranslationJobInput,
+	VideoJobInput,
 } from './types';
 
 export type * from './types';
@@ -37,6 +45,9 @@ export interface HistoryEvent {
 	entity_id: string | null;
 	created_at: string;
 }
+
+/** Long enough to watch a job go pending -> processing -> completed, short enough not to wait for. */
+export const DEFAULT_JOB_DURATION_MS = 20_000;
 
 function resolveOptions(options: SandboxOptions): ResolvedOptions {
 	const positiveInt = (value: number | undefined, name: string, fallback: number): number => {
@@ -69,6 +80,7 @@ function resolveOptions(options: SandboxOptions): ResolvedOptions {
 		allowHttpHosts: (options.allowHttpHosts ?? []).map((h) => h.toLowerCase()),
 		log: options.log ?? ((): void => undefined),
 		stateFile: options.stateFile ?? null,
+		jobDurationMs: jobDuration(options.jobDurationMs, DEFAULT_JOB_DURATION_MS),
 	};
 }
 
@@ -79,6 +91,7 @@ export class HeyGenSandbox implements ControlTarget {
 	private readonly server: http.Server;
 	private readonly state: SandboxState;
 	private readonly delivery: DeliveryEngine;
+	private readonly jobs: JobRunner;
 	private readonly faultInjector = new FaultInjector();
 	private readonly api: HeyGenApi;
 	private readonly oauth: OAuthServer;
@@ -98,10 +111,12 @@ export class HeyGenSandbox implements ControlTarget {
 		});
 		this.state = new SandboxState(this.delivery);
 		for (const key of options.apiKeys) this.state.addAccount(key);
+		this.jobs = new JobRunner({ state: this.state, log: options.log, changed: () => this.save() });
 		this.oauth = new OAuthServer(this.state);
 		this.api = new HeyGenApi({
 			bearer: (token) => this.oauth.bearer(token),
 			state: this.state,
+			jobs: this.jobs,
 			options,
 			faults: this.faultInjector,
 			calls: this.callLog,
@@ -121,6 +136,8 @@ export class HeyGenSandbox implements ControlTarget {
 		const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as StateSnapshot & { deliveries?: DeliveryAttempt[] };
 		this.state.restore(saved);
 		this.delivery.restore(saved.deliveries ?? []);
+		// Jobs keep running across a restart, counted from their creation.
+		this.jobs.resume();
 	}
 
 	/** Writes the state file whole (a rename, so a crash never leaves half a file). */
@@ -161,6 +178,7 @@ export class HeyGenSandbox implements ControlTarget {
 	stop(): Promise<void> {
 		if (!this.stopping) {
 			this.delivery.stop();
+			this.jobs.stop();
 			this.probeAbort.abort();
 			this.stopping = new Promise<void>((resolve) => {
 				this.server.close(() => resolve());
@@ -222,20 +240,87 @@ export class HeyGenSandbox implements ControlTarget {
 			}));
 	}
 
-	/** Every delivery attempt so far, oldest first. */
-	deliveries(filter: { event_id?: string; endpoint_id?: string } = {}): DeliveryAttempt[] {
+	/** Every delivery attempt so far (to endpoints and to job callbacks), oldest first. */
+	deliveries(filter: DeliveryFilter = {}): DeliveryAttempt[] {
 		return this.delivery
 			.attempts()
 			.filter(
 				(a) =>
 					(!filter.event_id || a.event_id === filter.event_id) &&
-					(!filter.endpoint_id || a.endpoint_id === filter.endpoint_id),
+					(!filter.endpoint_id || a.endpoint_id === filter.endpoint_id) &&
+					(!filter.kind || a.kind === filter.kind) &&
+					(!filter.job_id || a.job_id === filter.job_id),
 			);
 	}
 
 	/** Resolves with all attempts once `predicate(allAttempts)` holds; rejects after timeoutMs. */
 	waitForDeliveries(predicate: DeliveryPredicate, timeoutMs = 5000): Promise<DeliveryAttempt[]> {
 		return this.delivery.waitFor(predicate, timeoutMs);
+	}
+
+	// ---- jobs (videos and video translations) ----
+
+	private jobFields(input: VideoJobInput | TranslationJobInput): JobFields {
+		return {
+			...callbackFields({ ...input }, this.options.allowHttpHosts),
+			duration_ms: jobDuration(input.duration_ms, this.options.jobDurationMs, 'duration_ms'),
+		};
+	}
+
+	/** A video job, as `POST /v3/videos` makes one (type 'avatar' unless given). */
+	createVideoJob(input: VideoJobInput = {}): JobRecord {
+		const type = input.type ?? 'avatar';
+		if (!VIDEO_TYPES.includes(type)) throw new Error(`type must be one of ${VIDEO_TYPES.join(', ')}`);
+		if (input.avatar_id !== undefined && input.avatar_id !== null && typeof input.avatar_id !== 'string') {
+			throw new Error('avatar_id must be a string');
+		}
+		const fields = this.jobFields(input);
+		const video = { video_type: type, avatar_id: input.avatar_id ?? null };
+		return jobRecord(this.jobs.createVideo(this.state.resolveAccount(input.apiKey), video, fields));
+	}
+
+	/** One video-translation job per language, as `POST /v3/video-translations` makes them. */
+	createTranslationJobs(input: TranslationJobInput): JobRecord[] {
+		const languages = input.output_languages;
+		if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => typeof l === 'string' && l !== '')) {
+			throw new Error('output_languages must be a non-empty list of languages');
+		}
+		const fields = this.jobFields(input);
+		return this.jobs.createTranslations(this.state.resolveAccount(input.apiKey), languages, fields).map(jobRecord);
+	}
+
+	/** Every job of every account (or of the account of `apiKey`), oldest first. */
+	listJobs(filter: { apiKey?: string; status?: JobStatus } = {}): JobRecord[] {
+		const account = filter.apiKey === undefined ? null : this.state.resolveAccount(filter.apiKey).name;
+		return this.jobs
+			.all()
+			.filter((job) => (account === null || job.account === account) && (!filter.status || job.status === filter.status))
+			.map(jobRecord);
+	}
+
+	job(jobId: string): JobRecord | undefined {
+		const found = this.jobs.all().find((job) => job.job_id === jobId);
+		return found && jobRecord(found);
+	}
+
+	/** pending -> processing (video) / running (translation). Throws (409) unless pending. */
+	startJob(jobId: string): JobRecord {
+		return jobRecord(this.jobs.start(jobId));
+	}
+
+	/** Ends the job completed now: fires the success event and its callback. Throws (409) if it already ended. */
+	completeJob(jobId: string): JobRecord {
+		return jobRecord(this.jobs.complete(jobId));
+	}
+
+	/** Ends the job failed now: fires the fail event and its callback. Throws (409) if it already ended. */
+	failJob(jobId: string, failure: FailJobInput = {}): JobRecord {
+		return jobRecord(this.jobs.fail(jobId, failure));
+	}
+
+	/** Resolves with the job once it is in `status` (or `until(job)` holds); rejects after timeoutMs. */
+	waitForJob(jobId: string, until: JobStatus | ((job: JobRecord) => boolean), timeoutMs = 5000): Promise<JobRecord> {
+		return this.jobs.waitFor(jobId, until, timeoutMs);
 	}
 
 	// ---- endpoints (test view: with secrets) ----
@@ -315,9 +400,10 @@ export class HeyGenSandbox implements ControlTarget {
 		this.faultInjector.clear();
 	}
 
-	/** Clears endpoints, events, deliveries (pending retries too), calls, probes, faults, added event types, idempotency keys, OAuth codes and tokens; keeps accounts and OAuth clients. */
+	/** Clears endpoints, events, jobs, deliveries (pending retries too), calls, probes, faults, added event types, idempotency keys, OAuth codes and tokens; keeps accounts and OAuth clients. */
 	reset(): void {
 		this.delivery.clear();
+		this.jobs.cancelAll();
 		this.state.reset();
 		this.api.reset();
 		this.oauth.reset();

@@ -1,5 +1,5 @@
-// In-memory data of the sandbox: accounts (one per API key, fully separate), their endpoints and
-// fired events, plus the event-type catalogue (built-ins and types added at run time).
+// In-memory data of the sandbox: accounts (one per API key, fully separate), their endpoints,
+// fired events and jobs, plus the event-type catalogue (built-ins and types added at run time).
 import { BUILT_IN_EVENT_TYPES } from '../../nodes/shared/eventCatalogue';
 import { sampleEventData } from './catalogue';
 import type { DeliveryEngine } from './delivery';
@@ -10,8 +10,10 @@ import type {
 	EventTypeInfo,
 	FireEventInput,
 	FiredEvent,
+	JobRecord,
 	StoredEndpoint,
 	StoredEvent,
+	StoredJob,
 } from './types';
 
 export interface UserProfile {
@@ -30,6 +32,8 @@ export interface Account {
 	user: UserProfile;
 	endpoints: Map<string, StoredEndpoint>;
 	events: StoredEvent[];
+	/** Videos and video translations, by id. */
+	jobs: Map<string, StoredJob>;
 }
 
 /** What a state file holds (see `stateFile` in types.ts): the accounts and everything in them. */
@@ -37,7 +41,8 @@ export interface StateSnapshot {
 	version: 1;
 	seq: number;
 	extraTypes: EventTypeInfo[];
-	accounts: Array<Omit<Account, 'endpoints'> & { endpoints: StoredEndpoint[] }>;
+	/** `jobs` is absent from files written before jobs existed. */
+	accounts: Array<Omit<Account, 'endpoints' | 'jobs'> & { endpoints: StoredEndpoint[]; jobs?: StoredJob[] }>;
 }
 
 export function publicEndpoint(endpoint: StoredEndpoint, withSecret: boolean): EndpointRecord {
@@ -82,6 +87,7 @@ export class SandboxState {
 			},
 			endpoints: new Map(),
 			events: [],
+			jobs: new Map(),
 		};
 		this.accounts.push(account);
 		return account;
@@ -140,7 +146,11 @@ export class SandboxState {
 		return this.accounts.find((a) => a.name === accountName)?.endpoints.get(endpointId);
 	}
 
-	fireEvent(input: FireEventInput): FiredEvent {
+	/**
+	 * Records the event and delivers it to every matching endpoint. `job`: the job whose end fires
+	 * it, noted on the deliveries; its callback_url, when set, gets the event too.
+	 */
+	fireEvent(input: FireEventInput, job: Pick<JobRecord, 'job_id' | 'callback_url'> | null = null): FiredEvent {
 		if (typeof input.event_type !== 'string' || input.event_type === '') {
 			throw new Error('event_type must be a non-empty string');
 		}
@@ -163,7 +173,9 @@ export class SandboxState {
 					(ep.events === null || ep.events.includes(event.event_type)) &&
 					(ep.entity_id === null || ep.entity_id === entityId),
 			);
-		for (const ep of matched) this.deliveries.deliver(account.name, event, ep.endpoint_id);
+		for (const ep of matched) this.deliveries.deliver(account.name, event, ep.endpoint_id, job?.job_id ?? null);
+		// The callback gets the event whatever the endpoints subscribe to: it belongs to the job.
+		if (job?.callback_url) this.deliveries.deliverCallback(account.name, event, job.callback_url, job.job_id);
 		return {
 			event_id: event.event_id,
 			event_type: event.event_type,
@@ -180,7 +192,11 @@ export class SandboxState {
 			version: 1,
 			seq: this.seq,
 			extraTypes: this.extraTypes.map((type) => ({ ...type })),
-			accounts: this.accounts.map((account) => ({ ...account, endpoints: [...account.endpoints.values()] })),
+			accounts: this.accounts.map((account) => ({
+				...account,
+				endpoints: [...account.endpoints.values()],
+				jobs: [...account.jobs.values()],
+			})),
 		};
 	}
 
@@ -190,6 +206,7 @@ export class SandboxState {
 		const restored = snapshot.accounts.map((account) => ({
 			...account,
 			endpoints: new Map(account.endpoints.map((endpoint) => [endpoint.endpoint_id, endpoint])),
+			jobs: new Map((account.jobs ?? []).map((job) => [job.job_id, job])),
 		}));
 		const added = this.accounts.filter((account) => !restored.some((saved) => saved.apiKey === account.apiKey));
 		this.accounts.length = 0;
@@ -203,6 +220,7 @@ export class SandboxState {
 		for (const account of this.accounts) {
 			account.endpoints.clear();
 			account.events.length = 0;
+			account.jobs.clear();
 		}
 		this.extraTypes = [];
 	}

@@ -56,12 +56,10 @@ export interface FiredEvent {
 	matched_endpoints: string[];
 }
 
-/** One delivery attempt (an event to one endpoint). `delivery_id` is shared by all attempts of that pair. */
-export interface DeliveryAttempt {
+interface DeliveryAttemptBase {
 	delivery_id: string;
 	event_id: string;
 	event_type: string;
-	endpoint_id: string;
 	account: string;
 	url: string;
 	attempt: number;
@@ -81,7 +79,112 @@ export interface DeliveryAttempt {
 	final: boolean;
 }
 
+/** An event to a registered endpoint: signed, with HeyGen's headers. */
+export interface EndpointDeliveryAttempt extends DeliveryAttemptBase {
+	kind: 'endpoint';
+	endpoint_id: string;
+	/** The job whose end fired the event; null for events fired by hand. */
+	job_id: string | null;
+}
+
+/**
+ * An event to a job's own `callback_url`: unsigned, without HeyGen's headers. `endpoint_id` is the
+ * marker 'callback' rather than null, so code that compares endpoint ids keeps its string type.
+ */
+export interface CallbackDeliveryAttempt extends DeliveryAttemptBase {
+	kind: 'callback';
+	endpoint_id: 'callback';
+	job_id: string;
+}
+
+/** One delivery attempt. `delivery_id` is shared by all attempts of one event to one target. */
+export type DeliveryAttempt = EndpointDeliveryAttempt | CallbackDeliveryAttempt;
+
+export type DeliveryKind = DeliveryAttempt['kind'];
+
+export interface DeliveryFilter {
+	event_id?: string;
+	endpoint_id?: string;
+	kind?: DeliveryKind;
+	job_id?: string;
+}
+
 export type DeliveryPredicate = (attempts: readonly DeliveryAttempt[]) => boolean;
+
+/** `POST /v3/videos` types and what each requires besides `type`. */
+export type VideoType = 'avatar' | 'image' | 'studio' | 'cinematic_avatar';
+
+export type JobType = 'video' | 'video_translation';
+
+/**
+ * A job's state in its resource's own words: videos go pending -> processing, translations
+ * pending -> running; both end completed or failed.
+ */
+export type JobStatus = 'pending' | 'processing' | 'running' | 'completed' | 'failed';
+
+/** A job as the sandbox keeps it (the test view; the API shows less, per resource). */
+export interface JobRecord {
+	/** The video_id or video_translation_id: 32 lowercase hex chars. */
+	job_id: string;
+	job_type: JobType;
+	account: string;
+	status: JobStatus;
+	/** Videos: the request's `type`; null for translations. */
+	video_type: VideoType | null;
+	/** Videos: the request's `avatar_id` when it has one. */
+	avatar_id: string | null;
+	/** Translations: this job's language (one job per requested language); null for videos. */
+	output_language: string | null;
+	callback_url: string | null;
+	callback_id: string | null;
+	/** How long after creation the job ends by itself; null: only when told to (control). */
+	duration_ms: number | null;
+	created_at: string;
+	started_at: string | null;
+	ended_at: string | null;
+	/** Presigned-looking file URLs, set on completion (translations have `video_url` only). */
+	video_url: string | null;
+	captioned_video_url: string | null;
+	subtitle_url: string | null;
+	thumbnail_url: string | null;
+	/** Seconds of video, set on completion of a video. */
+	duration: number | null;
+	failure_code: string | null;
+	failure_message: string | null;
+	/** The event fired when the job ended (see events and deliveries), null while it runs. */
+	event_id: string | null;
+}
+
+/** Internal form: `seq` keeps creation order across accounts. */
+export interface StoredJob extends JobRecord {
+	seq: number;
+}
+
+interface JobInputCommon {
+	/** Account of the job; the first account when omitted. */
+	apiKey?: string;
+	callback_url?: string | null;
+	callback_id?: string | null;
+	/** Overrides the sandbox's `jobDurationMs` for this job (null: never ends by itself). */
+	duration_ms?: number | null;
+}
+
+export interface VideoJobInput extends JobInputCommon {
+	/** Default 'avatar'. */
+	type?: VideoType;
+	avatar_id?: string | null;
+}
+
+export interface TranslationJobInput extends JobInputCommon {
+	output_languages: string[];
+}
+
+export interface FailJobInput {
+	/** Becomes `failure_message` and the event's `msg` (videos) or `message` (translations). */
+	message?: string;
+	/** Becomes `failure_code` of the video. */
+	code?: string;
+}
 
 /** One call to the HeyGen API surface (never holds the API key: only the account name). */
 export interface CallRecord {
@@ -171,7 +274,12 @@ export interface SandboxOptions {
 	/** One line per API call and delivery attempt; never given keys or secrets. */
 	log?: (line: string) => void;
 	/**
-	 * A JSON file to keep accounts, endpoints (with secrets), events and deliveries in, as HeyGen
+	 * How long a job (a video or video translation) takes: pending for the first half, then
+	 * processing/running, then completed. 0 or null: jobs end only through control. Default 20000.
+	 */
+	jobDurationMs?: number | null;
+	/**
+	 * A JSON file to keep accounts, endpoints (with secrets), events, jobs and deliveries in, as HeyGen
 	 * keeps them: loaded at start when present, rewritten after every change.
 	 */
 	stateFile?: string;
@@ -189,4 +297,5 @@ export interface ResolvedOptions {
 	allowHttpHosts: string[];
 	log: (line: string) => void;
 	stateFile: string | null;
+	jobDurationMs: number | null;
 }

@@ -37,6 +37,59 @@ describe('CLI argument parser', () => {
 		expect(parseCommand(['fault', '--path', '/v3/*', '--mode', 'reset'])).toMatchObject({ spec: { mode: 'reset' } });
 	});
 
+	it('parses job commands, jobs, and the job duration of serve', () => {
+		expect(
+			parseCommand(['job', 'create', 'video', '--avatar-id', 'Daisy', '--callback-url', 'https://x/cb?a=1', '--callback-id', 'c', '--duration', '0']),
+		).toEqual({
+			name: 'job-create',
+			sandbox: DEFAULT_SANDBOX_URL,
+			jobType: 'video',
+			videoType: undefined,
+			avatarId: 'Daisy',
+			callbackUrl: 'https://x/cb?a=1',
+			callbackId: 'c',
+			durationMs: 0,
+			apiKey: undefined,
+		});
+		expect(parseCommand(['job', 'create', 'translation', '--languages', 'Spanish, French,'])).toMatchObject({
+			name: 'job-create',
+			jobType: 'video_translation',
+			languages: ['Spanish', 'French'],
+		});
+		expect(parseCommand(['job', 'fail', 'abc', '--message', 'm', '--code', 'C'])).toEqual({
+			name: 'job-fail',
+			sandbox: DEFAULT_SANDBOX_URL,
+			jobId: 'abc',
+			message: 'm',
+			code: 'C',
+		});
+		expect(parseCommand(['job', 'complete', 'abc'])).toMatchObject({ name: 'job-complete', jobId: 'abc' });
+		expect(parseCommand(['job', 'start', 'abc'])).toMatchObject({ name: 'job-start', jobId: 'abc' });
+		expect(parseCommand(['jobs', '--status', 'failed'])).toMatchObject({ name: 'jobs', status: 'failed' });
+		expect(parseCommand(['deliveries', '--kind', 'callback', '--job-id', 'j'])).toMatchObject({ kind: 'callback', jobId: 'j' });
+		expect(parseCommand(['serve', '--job-duration', '0'])).toMatchObject({ jobDurationMs: 0 });
+		expect(parseCommand(['serve'])).toMatchObject({ jobDurationMs: undefined });
+	});
+
+	it.each([
+		[['job']],
+		[['job', 'explode']],
+		[['job', 'create']],
+		[['job', 'create', 'podcast']],
+		[['job', 'create', 'translation']],
+		[['job', 'create', 'translation', '--languages', ' , ']],
+		[['job', 'create', 'translation', '--languages', 'es', '--avatar-id', 'a']],
+		[['job', 'create', 'video', '--languages', 'es']],
+		[['job', 'create', 'video', '--duration', 'soon']],
+		[['job', 'complete']],
+		[['job', 'complete', 'a', '--message', 'm']],
+		[['job', 'fail', 'a', 'b']],
+		[['deliveries', '--kind', 'webhook']],
+		[['serve', '--job-duration', '-5']],
+	])('rejects %j', (argv) => {
+		expect(() => parseCommand(argv)).toThrow(UsageError);
+	});
+
 	it.each([
 		[['bogus']],
 		[['send']],
@@ -125,6 +178,41 @@ describe('CLI commands', () => {
 		expect(text).toContain('cli-client');
 		expect(text).not.toContain('cli-secret');
 		expect(await run(['oauth-client', 'no-redirect'], io())).toBe(2);
+	});
+
+	it('job create, jobs, job start|complete|fail: a job driven to its end, with its callback', async () => {
+		const callbackUrl = `${receiver.url}/callback?order=9`;
+		expect(await run(['job', 'create', 'video', '--avatar-id', 'Daisy', '--callback-url', callbackUrl, '--callback-id', 'cli'], io())).toBe(0);
+		const [video] = JSON.parse(out.join('\n')).jobs;
+		expect(video).toMatchObject({ job_type: 'video', avatar_id: 'Daisy', callback_url: callbackUrl, callback_id: 'cli', status: 'pending' });
+		out = [];
+		expect(await run(['job', 'create', 'translation', '--languages', 'Spanish,French', '--duration', '0'], io())).toBe(0);
+		const translations = JSON.parse(out.join('\n')).jobs;
+		expect(translations.map((job: { output_language: string }) => job.output_language)).toEqual(['Spanish', 'French']);
+
+		out = [];
+		expect(await run(['job', 'start', video.job_id], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).job.status).toBe('processing');
+		out = [];
+		expect(await run(['job', 'complete', video.job_id], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).job.status).toBe('completed');
+		const [callback] = await receiver.waitFor(1, (request) => request.path === '/hook/callback?order=9');
+		expect(JSON.parse(callback.raw.toString())).toMatchObject({ event_type: 'avatar_video.success', event_data: { video_id: video.job_id, callback_id: 'cli' } });
+		out = [];
+		expect(await run(['deliveries', '--kind', 'callback', '--job-id', video.job_id], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).deliveries).toEqual([expect.objectContaining({ kind: 'callback', url: callbackUrl, ok: true })]);
+
+		out = [];
+		expect(await run(['job', 'fail', translations[1].job_id, '--message', 'No voice', '--code', 'VOICE'], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).job).toMatchObject({ status: 'failed', failure_message: 'No voice', failure_code: 'VOICE' });
+
+		out = [];
+		expect(await run(['jobs', '--status', 'pending'], io())).toBe(0);
+		expect(JSON.parse(out.join('\n')).jobs.map((job: { job_id: string }) => job.job_id)).toEqual([translations[0].job_id]);
+
+		expect(await run(['job', 'complete', video.job_id], io())).toBe(1);
+		expect(err.join('\n')).toMatch(/Sandbox answered 409: Job \w+ has already completed/);
+		expect(sandbox.job(video.job_id)?.status).toBe('completed');
 	});
 
 	it('prints usage on bad arguments and a hint when the sandbox is unreachable', async () => {

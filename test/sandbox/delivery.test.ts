@@ -2,14 +2,14 @@
 import { createHmac } from 'node:crypto';
 import { HeyGenSandbox, type DeliveryAttempt, type EndpointRecord } from '../../dev/heygen-sandbox/server';
 import { heygen, type Envelope } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Received, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { receiverPool, type Received } from '../../dev/heygen-sandbox/testing/receiver';
 
 /** Computed independently of the sandbox's own signing code. */
 const hmacHex = (secret: string, raw: Buffer): string => createHmac('sha256', secret).update(raw).digest('hex');
 
 describe('HeyGen sandbox: deliveries', () => {
 	let sandbox: HeyGenSandbox;
-	const receivers: Receiver[] = [];
+	const receivers = receiverPool();
 
 	beforeAll(async () => {
 		sandbox = await HeyGenSandbox.start({ retryScheduleMs: [50, 100, 200], deliveryTimeoutMs: 500 });
@@ -18,15 +18,9 @@ describe('HeyGen sandbox: deliveries', () => {
 		await sandbox.stop();
 	});
 	beforeEach(() => sandbox.reset());
-	afterEach(async () => {
-		await Promise.all(receivers.splice(0).map((r) => r.close()));
-	});
+	afterEach(() => receivers.closeAll());
 
-	const receiver = async (...args: Parameters<typeof startReceiver>): Promise<Receiver> => {
-		const r = await startReceiver(...args);
-		receivers.push(r);
-		return r;
-	};
+	const receiver = receivers.start;
 	const register = async (body: Record<string, unknown>): Promise<EndpointRecord> => {
 		const res = await heygen(sandbox.url).post<Envelope<EndpointRecord>>('/v3/webhooks/endpoints', body);
 		expect(res.status).toBe(200);
@@ -66,6 +60,8 @@ describe('HeyGen sandbox: deliveries', () => {
 
 		const [log] = await sandbox.waitForDeliveries(forEvent(fired.event_id, 1));
 		expect(log).toMatchObject({
+			kind: 'endpoint',
+			job_id: null,
 			event_id: fired.event_id,
 			endpoint_id: ep.endpoint_id,
 			url: rcv.url,

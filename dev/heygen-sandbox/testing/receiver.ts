@@ -94,3 +94,18 @@ export async function startReceiver(initial: Handler = okHandler): Promise<Recei
 			}),
 	};
 }
+
+/** Receivers a test file starts as it needs them, closed together (after each test, say). */
+export function receiverPool(): { start: (initial?: Handler) => Promise<Receiver>; closeAll: () => Promise<void> } {
+	const open: Receiver[] = [];
+	return {
+		start: async (initial) => {
+			const receiver = await startReceiver(initial);
+			open.push(receiver);
+			return receiver;
+		},
+		closeAll: async () => {
+			await Promise.all(open.splice(0).map((receiver) => receiver.close()));
+		},
+	};
+}
