@@ -225,8 +225,14 @@ describe('HeyGen Trigger in n8n', () => {
 		const [item] = nodeOutput(execution, TRIGGER_NAME);
 		expect(item).toMatchObject({
 			body: { event_type: 'brand_new_video.success', event_data: expect.objectContaining({ video_id: 'hf-1' }) },
-			headers: { 'heygen-event-id': fired.event_id, 'heygen-signature': expect.stringMatching(/^[0-9a-f]{64}$/) },
+			headers: { 'heygen-event-id': fired.event_id, 'heygen-timestamp': expect.stringMatching(/^\d+$/) },
 		});
+		// Never the signature: with the body it would let anyone who can read executions replay it.
+		const [attempt] = sandbox.deliveries({ event_id: fired.event_id });
+		const signature = attempt.request_headers['heygen-signature'];
+		expect(signature).toMatch(/^[0-9a-f]{64}$/);
+		expect(JSON.stringify(execution.data)).not.toContain(signature);
+		expect(JSON.stringify(execution.data)).not.toContain('heygen-signature');
 		await n8n.deactivate(workflow.id);
 		await waitForEndpoints(sandbox, apiKey, workflow.url, 0);
 	});
