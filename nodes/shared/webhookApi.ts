@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { HeyGenEventType } from './eventCatalogue';
+import { idPath } from './heyGenId';
 import { heyGenApiRequest, heyGenApiRequestAllItems, type HeyGenContext } from './transport';
 
 /** HeyGen's v3 webhook resources, typed, in HeyGen's words. Both nodes call these. */
@@ -36,20 +37,7 @@ export interface CreateEndpointInput {
 
 const ENDPOINTS_PATH = '/v3/webhooks/endpoints';
 
-/**
- * HeyGen's endpoint ids as documented (`ep_abc123`) and as seen (32 hex characters): letters,
- * digits, `_` and `-`. Anything else (`..`, `/`, `?`) would turn into another path.
- */
-export const ENDPOINT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$';
-
-export function isEndpointId(value: string): boolean {
-	return new RegExp(ENDPOINT_ID_PATTERN).test(value);
-}
-
-function endpointPath(endpointId: string): string {
-	if (!isEndpointId(endpointId)) throw new Error(`"${endpointId}" is not a HeyGen webhook endpoint ID`);
-	return `${ENDPOINTS_PATH}/${endpointId}`;
-}
+const endpointPath = (endpointId: string) => idPath(ENDPOINTS_PATH, endpointId, 'webhook endpoint');
 
 export async function createEndpoint(
 	this: HeyGenContext,

@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { isEndpointId } from '../../../nodes/shared/webhookApi';
+import { isHeyGenId } from '../../../nodes/shared/heyGenId';
 import { PACKAGE } from '../harness/n8nCore';
 import { useSandbox } from '../harness/sandboxFixture';
 
@@ -239,7 +239,7 @@ describe('Webhook Endpoint IDs are checked before they become part of a URL', ()
 	});
 
 	it('accepts both shapes HeyGen uses: ep_… and 32 hex characters', () => {
-		for (const id of ['ep_abc123', '0123456789abcdef0123456789abcdef', 'ep-ABC_9']) expect(isEndpointId(id)).toBe(true);
-		for (const id of ['', '..', '.', 'ep/1', 'ep_1#', '_ep', 'x'.repeat(129)]) expect(isEndpointId(id)).toBe(false);
+		for (const id of ['ep_abc123', '0123456789abcdef0123456789abcdef', 'ep-ABC_9']) expect(isHeyGenId(id)).toBe(true);
+		for (const id of ['', '..', '.', 'ep/1', 'ep_1#', '_ep', 'x'.repeat(129)]) expect(isHeyGenId(id)).toBe(false);
 	});
 });

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ENDPOINT_ID_PATTERN, isEndpointId } from '../../../shared/webhookApi';
+import { HEYGEN_ID_PATTERN, isHeyGenId } from '../../../shared/heyGenId';
 
 /** The "Webhook Endpoint" field (a list to search, or an ID) and its reader. */
 
@@ -29,7 +29,7 @@ export function endpointIdField(displayOptions: IDisplayOptions): INodePropertie
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: ENDPOINT_ID_PATTERN, errorMessage: 'Letters, digits, "_" and "-" only' },
+						properties: { regex: HEYGEN_ID_PATTERN, errorMessage: 'Letters, digits, "_" and "-" only' },
 					},
 				],
 			},
@@ -46,7 +46,7 @@ export function readEndpointId(this: IExecuteFunctions, itemIndex: number): stri
 		});
 	}
 	// Checked before it becomes part of a URL: an AI agent may supply anything here.
-	if (!isEndpointId(endpointId)) {
+	if (!isHeyGenId(endpointId)) {
 		throw new NodeOperationError(this.getNode(), `"${endpointId}" is not a HeyGen webhook endpoint ID`, {
 			itemIndex,
 			description: 'HeyGen endpoint IDs hold only letters, digits, "_" and "-" (for example ep_abc123). Pick the endpoint from the list, or copy its ID from Get Many.',
