@@ -1,4 +1,4 @@
-import type { INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /** One HeyGen webhook event type, as `GET /v3/webhooks/event-types` returns it. */
 export interface HeyGenEventType {
@@ -81,4 +81,23 @@ export function toEventTypeOptions(eventTypes: HeyGenEventType[]): INodeProperty
 /** `.fail` (and `*_failed`) events carry a failure message; successes do not. */
 export function isFailureEvent(eventType: string): boolean {
 	return /(\.fail|_failed)$/.test(eventType);
+}
+
+/** A multi-select may arrive as an array, or (from an expression or an AI tool) as "a, b" text. */
+export function readEventList(value: unknown): string[] {
+	const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+	return list.map((event) => String(event).trim()).filter((event) => event !== '');
+}
+
+/** The "Event Names or IDs" field of the trigger and of Create and Update, loaded live from HeyGen. */
+export function eventsField(what: string, displayOptions?: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Event Names or IDs',
+		name: 'events',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getEventTypes' },
+		default: [],
+		description: `${what} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
+		...(displayOptions ? { displayOptions } : {}),
+	};
 }

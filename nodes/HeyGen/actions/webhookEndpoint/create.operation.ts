@@ -1,9 +1,10 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { eventsField, readEventList } from '../../../shared/eventCatalogue';
 import { createEndpoint } from '../../../shared/webhookApi';
 import { endpointError } from './endpointErrors';
-import { readEventList, readUrl } from './endpointParameters';
+import { readUrl } from './endpointParameters';
 import { withSecretForOutput } from './withheldSecret';
 
 const showOnlyForCreate = { show: { resource: ['webhookEndpoint'], operation: ['create'] } };
@@ -28,16 +29,10 @@ export const description: INodeProperties[] = [
 			'Where HeyGen sends the events. HeyGen requires a public HTTPS URL that answers an OPTIONS request within 1 second.',
 		displayOptions: showOnlyForCreate,
 	},
-	{
-		displayName: 'Event Names or IDs',
-		name: 'events',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getEventTypes' },
-		default: [],
-		description:
-			'The events HeyGen sends to this URL. Leave empty for all events, including types HeyGen adds later. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: showOnlyForCreate,
-	},
+	eventsField(
+		'The events HeyGen sends to this URL. Leave empty for all events, including types HeyGen adds later.',
+		showOnlyForCreate,
+	),
 	{
 		displayName: 'Options',
 		name: 'options',

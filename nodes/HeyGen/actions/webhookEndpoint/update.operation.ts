@@ -6,10 +6,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { eventsField, readEventList } from '../../../shared/eventCatalogue';
 import { updateEndpoint } from '../../../shared/webhookApi';
 import { endpointError } from './endpointErrors';
 import { endpointIdField, readEndpointId } from './endpointLocator';
-import { readEventList, readUrl } from './endpointParameters';
+import { readUrl } from './endpointParameters';
 
 const showOnlyForUpdate = { show: { resource: ['webhookEndpoint'], operation: ['update'] } };
 
@@ -31,15 +32,10 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to send every event type to this endpoint from now on, including types HeyGen adds later. Replaces the endpoint\'s current list of events.',
 			},
-			{
-				displayName: 'Event Names or IDs',
-				name: 'events',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getEventTypes' },
-				default: [],
-				description:
-					'The new list of events. It replaces the endpoint\'s whole list (events not chosen here stop arriving). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
+			eventsField(
+				'The new list of events. It replaces the endpoint\'s whole list (events not chosen here stop arriving).',
+			),
+
 			{
 				displayName: 'URL',
 				name: 'url',
