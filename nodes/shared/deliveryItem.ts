@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isFailureEvent } from './eventCatalogue';
+import { JOBS, jobOutcome, type JobKind } from './jobApi';
 
 /** What HeyGen POSTs to a webhook endpoint. */
 export interface HeyGenDelivery {
@@ -54,6 +55,7 @@ export function simplifyDelivery(delivery: HeyGenDelivery, headers: DeliveryHead
 	const data = delivery.event_data ?? {};
 	const eventType = delivery.event_type;
 	const item: IDataObject = {
+		source: 'event',
 		event_type: eventType,
 		event_id: headers.eventId ?? null,
 		sent_at: isoTime(headers.timestamp),
@@ -71,5 +73,36 @@ export function simplifyDelivery(delivery: HeyGenDelivery, headers: DeliveryHead
 		item.failure_message = firstString(data, 'msg', 'message', 'error') ?? null;
 	}
 	item.event_data = data;
+	return item;
+}
+
+/**
+ * A job as HeyGen's API reports it, in the fields of an event's item: what the trigger outputs for
+ * a confirmed per-job callback and the HeyGen node for Get and Wait for Completion. Everything in
+ * it comes from HeyGen's answer; `callbackId` (the callback's own) only fills a gap.
+ */
+export function simplifyJob(
+	kind: JobKind,
+	id: string,
+	job: IDataObject,
+	context: { source: 'callback' | 'api'; family?: string; callbackId?: string },
+): IDataObject {
+	const { idField, family } = JOBS[kind];
+	const outcome = jobOutcome(job.status);
+	const item: IDataObject = {
+		source: context.source,
+		event_type: outcome ? `${context.family ?? family}.${outcome}` : null,
+		event_id: null,
+		sent_at: null,
+		// success / fail, as for events; HeyGen's own word while the job runs.
+		status: outcome ?? (typeof job.status === 'string' ? job.status : null),
+		// HeyGen's when it says (null included); the callback's only where HeyGen's answer has no such field.
+		callback_id: 'callback_id' in job ? firstString(job, 'callback_id') ?? null : context.callbackId ?? null,
+		[idField]: id,
+	};
+	const url = firstString(job, 'video_url', 'url');
+	if (url) item.url = url;
+	if (outcome === 'fail') item.failure_message = firstString(job, 'failure_message', 'message', 'msg') ?? null;
+	item.event_data = job;
 	return item;
 }

@@ -42,6 +42,9 @@ export interface HeyGenRequest {
 	/** Sent as `Idempotency-Key`; it also makes a POST safe to retry. */
 	idempotencyKey?: string;
 	itemIndex?: number;
+	/** At most this many sends (default 4); 1 inside a webhook, which HeyGen gives 10 s. */
+	attempts?: number;
+	timeoutMs?: number;
 }
 
 export interface HeyGenPage<T> {
@@ -81,6 +84,8 @@ export class HeyGenApiError extends NodeApiError {
 	heyGenCode?: string;
 	heyGenParam?: string;
 	statusCode: number;
+	/** A 429's `Retry-After`, in seconds. */
+	retryAfterSeconds?: number;
 
 	constructor(
 		context: HeyGenContext,
@@ -134,11 +139,12 @@ function isRetrySafe(request: HeyGenRequest): boolean {
 	return request.method === 'GET' || request.method === 'DELETE' || request.idempotencyKey !== undefined;
 }
 
-function retryAfterMs(headers: RawResponse['headers']): number {
+/** `Retry-After` in seconds, within 0–30; 1 when absent or not a number. */
+function retryAfterSeconds(headers: RawResponse['headers']): number {
 	const value = headers['retry-after'];
 	const seconds = Number(Array.isArray(value) ? value[0] : value);
-	if (!Number.isFinite(seconds) || seconds < 0) return 1000;
-	return Math.min(seconds, MAX_RETRY_AFTER_SECONDS) * 1000;
+	if (!Number.isFinite(seconds) || seconds < 0) return 1;
+	return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
 }
 
 function errorBodyOf(body: unknown): HeyGenErrorBody | undefined {
@@ -236,10 +242,11 @@ export async function heyGenApiRequest<T = IDataObject>(
 		headers: request.idempotencyKey ? { 'Idempotency-Key': request.idempotencyKey } : {},
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		...(request.timeoutMs ? { timeout: request.timeoutMs } : {}),
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		const lastAttempt = attempt >= MAX_ATTEMPTS;
+		const lastAttempt = attempt >= (request.attempts ?? MAX_ATTEMPTS);
 		const response = await send.call(this, credentialType, oAuth2, options);
 		if ('unreachable' in response) {
 			if (!lastAttempt && isRetrySafe(request)) {
@@ -252,7 +259,7 @@ export async function heyGenApiRequest<T = IDataObject>(
 		const { statusCode, body } = response;
 		if (statusCode === 429 && !lastAttempt) {
 			// HeyGen did not run a rate-limited call, so any method may be sent again.
-			await sleep(retryAfterMs(response.headers));
+			await sleep(retryAfterSeconds(response.headers) * 1000);
 			continue;
 		}
 		if (statusCode >= 500 && !lastAttempt && isRetrySafe(request)) {
@@ -263,7 +270,9 @@ export async function heyGenApiRequest<T = IDataObject>(
 		const error = errorBodyOf(body);
 		if (statusCode >= 400 || error !== undefined) {
 			const hint = oAuth2 && statusCode === 401 ? OAUTH2_401_HINT : undefined;
-			throw new HeyGenApiError(this, statusCode, error ?? {}, request.itemIndex, hint);
+			const apiError = new HeyGenApiError(this, statusCode, error ?? {}, request.itemIndex, hint);
+			if (statusCode === 429) apiError.retryAfterSeconds = retryAfterSeconds(response.headers);
+			throw apiError;
 		}
 		if (body === null || typeof body !== 'object' || !('data' in body)) {
 			throw new NodeApiError(

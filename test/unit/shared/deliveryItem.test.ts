@@ -73,6 +73,7 @@ describe('simplifyDelivery', () => {
 		};
 		const item = simplifyDelivery({ event_type: 'avatar_video.success', event_data }, headers);
 		expect(item).toEqual({
+			source: 'event',
 			event_type: 'avatar_video.success',
 			event_id: 'ev_123',
 			sent_at: '2026-01-01T00:00:00.000Z',
@@ -163,6 +164,7 @@ describe('simplifyDelivery', () => {
 		expect(item.event_data).toEqual(snapshot);
 		expect(event_data).toEqual(snapshot); // not mutated
 		expect(item).toEqual({
+			source: 'event',
 			event_type: 'hyperframes_video.rendered',
 			event_id: 'ev_123',
 			sent_at: '2026-01-01T00:00:00.000Z',
@@ -174,6 +176,7 @@ describe('simplifyDelivery', () => {
 
 	it('no headers: event_id and sent_at are null; no event_data: an empty object', () => {
 		expect(simplifyDelivery({ event_type: 'avatar_video.success' }, {})).toEqual({
+			source: 'event',
 			event_type: 'avatar_video.success',
 			event_id: null,
 			sent_at: null,
@@ -215,7 +218,7 @@ describe('simplifyDelivery', () => {
 		const text = JSON.stringify(item);
 		expect(text).not.toContain(signature);
 		expect(text).not.toMatch(/whsec_|secret|signature|api[_-]?key/i);
-		expect(Object.keys(item).sort()).toEqual(['callback_id', 'event_data', 'event_id', 'event_type', 'sent_at', 'status', 'video_id']);
+		expect(Object.keys(item).sort()).toEqual(['callback_id', 'event_data', 'event_id', 'event_type', 'sent_at', 'source', 'status', 'video_id']);
 	});
 
 	it('parse → simplify round trip on a realistic body', () => {
