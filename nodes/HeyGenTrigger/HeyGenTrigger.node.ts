@@ -15,13 +15,18 @@ import {
 	deleteWebhookEndpoint,
 } from '../shared/endpointLifecycle';
 import type { DesiredEndpoint, RegisteredEndpoint } from '../shared/endpointPlan';
-import { EVENTS_SUBTITLE } from '../shared/eventCatalogue';
+import { EVENTS_SUBTITLE, eventsField, readEventList } from '../shared/eventCatalogue';
 import { getEventTypes } from '../shared/methods/loadOptions';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/signature';
+import { getJob } from '../shared/jobApi';
+import { HeyGenApiError } from '../shared/transport';
 import { answerOnceRecorded } from './answerOnceRecorded';
+import { decideCallback, screenCallback, type CallbackInput, type CallbackJob, type JobLookup } from './callbackDecision';
 import { decideDelivery, type DeliveryOptions } from './deliveryDecision';
+import { JobLookups } from './jobLookups';
 import { ReplayRecords, ScopeRecord, type PersistedRecord } from './replayRecord';
 import { forgetOpenedSecret, secretKeeper, signingSecret, type SigningSecret } from './signingSecret';
+import { reject, retryLater, type TriggerAnswer } from './triggerAnswer';
 
 type TriggerOptions = Omit<DeliveryOptions, 'events'> & { entityId?: string };
 
@@ -58,7 +63,7 @@ function forgetRegistration(context: IHookFunctions, staticData: TriggerStaticDa
 }
 
 function desiredEndpoint(this: IHookFunctions): DesiredEndpoint {
-	const events = this.getNodeParameter('events', []) as string[];
+	const events = readEventList(this.getNodeParameter('events', []));
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;
 	return {
 		url: this.getNodeWebhookUrl('default') as string,
@@ -68,6 +73,16 @@ function desiredEndpoint(this: IHookFunctions): DesiredEndpoint {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+type ListenTo = 'events' | 'callbacks' | 'both';
+
+function listensTo(context: IHookFunctions | IWebhookFunctions): ListenTo {
+	const value = (context as IHookFunctions).getNodeParameter('listenTo', 'events');
+	return value === 'callbacks' || value === 'both' ? value : 'events';
+}
+
+/** This process's answers from HeyGen about callbacks' jobs, and its ration of calls. */
+const lookups = new JobLookups();
 
 /** Said once a minute at most per trigger (see signingSecret.ts), so a flood cannot fill the log. */
 function logUnopenableSecret(this: IWebhookFunctions): void {
@@ -105,6 +120,15 @@ export class HeyGenTrigger implements INodeType {
 				responseData: '',
 				path: 'webhook',
 			},
+			{
+				// The per-job callback URL. n8n runs webhookMethods[name] once per webhook: as
+				// "default" the endpoint's lifecycle would run twice; "setup" has no methods.
+				name: 'setup',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'callback',
+			},
 		],
 		properties: [
 			authenticationProperty,
@@ -116,14 +140,41 @@ export class HeyGenTrigger implements INodeType {
 				default: '',
 			},
 			{
-				displayName: 'Event Names or IDs',
-				name: 'events',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getEventTypes' },
-				default: [],
-				description:
-					'The HeyGen events that start this workflow. Leave empty for all events, including types HeyGen adds later. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				displayName: 'Listen To',
+				name: 'listenTo',
+				type: 'options',
+				noDataExpression: true,
+				default: 'events',
+				options: [
+					{
+						name: 'Events',
+						value: 'events',
+						description: 'Registers this workflow\'s event URL with HeyGen: every chosen event of the account',
+					},
+					{
+						name: 'Per-Job Callbacks',
+						value: 'callbacks',
+						description:
+							'Registers nothing: only jobs created with this trigger\'s callback URL as callback_url, each confirmed with HeyGen\'s API',
+					},
+					{
+						name: 'Events and Per-Job Callbacks',
+						value: 'both',
+						description: 'Both; a job reported both ways starts one execution',
+					},
+				],
 			},
+			{
+				displayName:
+					'Pass this trigger\'s callback URL (the one ending in /callback) as callback_url when you create a video or translation. HeyGen does not sign callbacks: the trigger asks HeyGen\'s API for the job and starts only once it has ended.',
+				name: 'callbackNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { listenTo: ['callbacks', 'both'] } },
+			},
+			eventsField(
+				'The HeyGen events (and, for callbacks, the kinds of job outcome) that start this workflow. Leave empty for all, including event types HeyGen adds later.',
+			),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -137,7 +188,7 @@ export class HeyGenTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						description:
-							'Only start for events whose callback_id matches, for workflows that wait on one job. Others are answered 200 and ignored.',
+							'Only start for events and callbacks whose callback_id matches, for workflows that wait on one job. Others are answered 200 and ignored.',
 					},
 					{
 						displayName: 'Entity ID',
@@ -168,7 +219,8 @@ export class HeyGenTrigger implements INodeType {
 							{
 								name: 'Raw',
 								value: 'raw',
-								description: 'The body exactly as HeyGen sent it, with the HeyGen headers',
+								description:
+									'The body exactly as sent, with the event ID and timestamp headers (a callback: its body and HeyGen\'s answer about the job)',
 							},
 						],
 					},
@@ -192,16 +244,25 @@ export class HeyGenTrigger implements INodeType {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
-				const keeper = await secretKeeper.call(this);
-				const exists = await checkEndpointExists.call(this, staticData, desiredEndpoint.call(this), keeper);
+				let exists: boolean;
+				if (listensTo(this) === 'callbacks') {
+					// Nothing registered with HeyGen: one left from listening to events goes.
+					await deleteWebhookEndpoint.call(this, staticData, this.getNodeWebhookUrl('default') as string);
+					exists = staticData.recordId !== undefined;
+				} else {
+					const keeper = await secretKeeper.call(this);
+					exists = await checkEndpointExists.call(this, staticData, desiredEndpoint.call(this), keeper);
+				}
 				// An endpoint taken back (adopted) without create() still needs a record.
 				if (exists) staticData.recordId ??= randomUUID();
 				return exists;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
-				const keeper = await secretKeeper.call(this);
-				await createWebhookEndpoint.call(this, staticData, desiredEndpoint.call(this), keeper);
+				if (listensTo(this) !== 'callbacks') {
+					const keeper = await secretKeeper.call(this);
+					await createWebhookEndpoint.call(this, staticData, desiredEndpoint.call(this), keeper);
+				}
 				// A new endpoint has a new secret: nothing accepted under the old one applies.
 				forgetRegistration(this, staticData);
 				staticData.recordId = randomUUID();
@@ -220,43 +281,98 @@ export class HeyGenTrigger implements INodeType {
 		const req = this.getRequestObject();
 		const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const deliveryOptions: DeliveryOptions = { ...options, events: readEventList(this.getNodeParameter('events', [])) };
 		if (req.rawBody === undefined) await req.readRawBody();
+		const rawBody = req.rawBody ?? Buffer.alloc(0);
 		const now = nowSeconds();
 		const scope = recordScope(this, staticData);
-		const secret: SigningSecret =
-			scope === undefined
-				? { state: 'none' }
-				: await signingSecret.call(this, staticData, scope, now, () => logUnopenableSecret.call(this));
 		const record = scope === undefined ? NO_RECORD : records.get(scope);
-		const decision = decideDelivery({
-			headers: req.headers,
-			rawBody: req.rawBody ?? Buffer.alloc(0),
-			options: { ...options, events: this.getNodeParameter('events', []) as string[] },
-			now,
-			secret,
-			record,
-			persistedRecord: staticData.replay,
-		});
+		const isCallback = this.getWebhookName() === 'setup';
 
-		if (decision.outcome === 'rejected') {
-			const res = this.getResponseObject();
-			if (decision.retryAfter !== undefined) res.setHeader('Retry-After', String(decision.retryAfter));
-			res.status(decision.status).json(decision.body);
-			return { noWebhookResponse: true };
+		const listening = listensTo(this);
+		if (listening === (isCallback ? 'events' : 'callbacks')) {
+			return answer.call(this, notListening(isCallback), staticData, record);
 		}
-		const saveRecord = () => {
-			staticData.replay = record.toPersisted();
-		};
-		if (decision.outcome === 'ignored') {
-			if (decision.saveRecord) saveRecord();
-			return { webhookResponse: decision.body };
+		if (!isCallback) {
+			const secret: SigningSecret =
+				scope === undefined
+					? { state: 'none' }
+					: await signingSecret.call(this, staticData, scope, now, () => logUnopenableSecret.call(this));
+			const decision = decideDelivery({
+				headers: req.headers,
+				rawBody,
+				options: deliveryOptions,
+				now,
+				secret,
+				record,
+				persistedRecord: staticData.replay,
+			});
+			return answer.call(this, decision, staticData, record);
 		}
-		return answerOnceRecorded(
-			this.getResponseObject(),
-			{ workflowData: [[{ json: decision.item }]] },
-			decision.body,
-			decision.hold,
-			saveRecord,
-		);
+
+		if (scope === undefined) {
+			return answer.call(this, retryLater('not_ready', 'This trigger is still being activated'), staticData, record);
+		}
+		const input: CallbackInput = { rawBody, options: deliveryOptions, now, record, persistedRecord: staticData.replay };
+		const screened = screenCallback(input);
+		if ('answer' in screened) return answer.call(this, screened.answer, staticData, record);
+		const lookup = await lookUpJob.call(this, screened.job);
+		return answer.call(this, decideCallback(screened.job, lookup, input), staticData, record);
 	}
+}
+
+/** Applies a decision: the sender's answer, the record's save, and for an accepted one its execution. */
+function answer(
+	this: IWebhookFunctions,
+	decision: TriggerAnswer,
+	staticData: TriggerStaticData,
+	record: ScopeRecord,
+): IWebhookResponseData {
+	if (decision.outcome === 'rejected') {
+		const res = this.getResponseObject();
+		if (decision.retryAfter !== undefined) res.setHeader('Retry-After', String(decision.retryAfter));
+		res.status(decision.status).json(decision.body);
+		return { noWebhookResponse: true };
+	}
+	const saveRecord = () => {
+		staticData.replay = record.toPersisted();
+	};
+	if (decision.outcome === 'ignored') {
+		if (decision.saveRecord) saveRecord();
+		return { webhookResponse: decision.body };
+	}
+	return answerOnceRecorded(
+		this.getResponseObject(),
+		{ workflowData: [[{ json: decision.item }]] },
+		decision.body,
+		decision.hold,
+		saveRecord,
+	);
+}
+
+function notListening(isCallback: boolean): TriggerAnswer {
+	return isCallback
+		? reject(404, 'not_listening', 'This trigger does not listen to per-job callbacks: set its "Listen To" to include them')
+		: reject(404, 'not_listening', 'This trigger listens to per-job callbacks only, at its callback URL');
+}
+
+/** HeyGen's word on a callback's job: remembered, rationed (jobLookups.ts), one attempt within HeyGen's 10 s. */
+async function lookUpJob(this: IWebhookFunctions, job: CallbackJob): Promise<JobLookup> {
+	const nowMs = Date.now();
+	const cached = lookups.cached(job.kind, job.id, nowMs);
+	if (cached) return cached;
+	if (!lookups.take(nowMs)) return { state: 'unavailable', reason: 'rate_limited' };
+	let lookup: JobLookup;
+	try {
+		lookup = { state: 'found', job: await getJob.call(this, job.kind, job.id, { attempts: 1, timeoutMs: 5000 }) };
+	} catch (error) {
+		if (error instanceof HeyGenApiError && error.statusCode === 404) {
+			lookup = { state: 'unknown' };
+		} else {
+			this.logger.warn(`HeyGen Trigger "${this.getNode().name}" could not confirm a callback with HeyGen's API: ${(error as Error).message}`);
+			lookup = { state: 'unavailable', reason: 'heygen_error' };
+		}
+	}
+	lookups.remember(job.kind, job.id, lookup, nowMs);
+	return lookup;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseDelivery, simplifyDelivery, type HeyGenDelivery } from '../shared/deliveryItem';
+import { jobEventOf } from '../shared/jobApi';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	EVENT_ID_HEADER,
@@ -11,13 +12,14 @@ import {
 	TIMESTAMP_HEADER,
 	verifySignature,
 } from '../shared/signature';
-import { deliveryKeys, type Hold, type ScopeRecord } from './replayRecord';
+import { deliveryKeys, outcomeKey, type ScopeRecord } from './replayRecord';
 import type { SigningSecret } from './signingSecret';
+import { accept, ignore, reject, retryLater, type TriggerAnswer } from './triggerAnswer';
 
 /**
- * What the trigger answers to one delivery: the README's table "What happens to a delivery",
- * checked in its order. Nothing after a failed check is looked at. No I/O: `webhook()` gathers
- * the inputs and applies the answer.
+ * What the trigger answers to one signed delivery at its event URL: the README's table "What
+ * happens to a delivery", checked in its order. Nothing after a failed check is looked at. No
+ * I/O: `webhook()` gathers the inputs and applies the answer.
  */
 
 export interface DeliveryOptions {
@@ -40,52 +42,6 @@ export interface DeliveryInput {
 	record: ScopeRecord;
 	/** The record's copy in static data, folded into `record`. */
 	persistedRecord: unknown;
-}
-
-export type IgnoredReason = 'duplicate' | 'event_type' | 'callback_id';
-
-/** Seconds a 503 asks HeyGen to wait before its retry. */
-export const RETRY_AFTER_SECONDS = 30;
-
-export type DeliveryDecision =
-	/**
-	 * Answered with this status and body; no execution. `verified`: the signature held. A 503
-	 * carries `retryAfter`: the delivery is fine and HeyGen's retry will get through.
-	 */
-	| {
-			outcome: 'rejected';
-			status: 400 | 401 | 503;
-			body: { error: string; message: string };
-			verified: boolean;
-			retryAfter?: number;
-	  }
-	/** 200 without an execution. `saveRecord`: static data lacks keys this process knows. */
-	| {
-			outcome: 'ignored';
-			status: 200;
-			body: { received: true; ignored: IgnoredReason };
-			verified: true;
-			saveRecord: boolean;
-	  }
-	/**
-	 * One execution of `item`, answered 200 once n8n has recorded it. Its keys are held: confirm
-	 * the hold when n8n has the execution (then save the record), release it if n8n fails.
-	 */
-	| {
-			outcome: 'accepted';
-			status: 200;
-			body: { received: true };
-			verified: true;
-			item: IDataObject;
-			hold: Hold;
-	  };
-
-function reject(status: 400 | 401, error: string, message: string, verified = false): DeliveryDecision {
-	return { outcome: 'rejected', status, body: { error, message }, verified };
-}
-
-function retryLater(error: string, message: string, verified = false): DeliveryDecision {
-	return { outcome: 'rejected', status: 503, body: { error, message }, verified, retryAfter: RETRY_AFTER_SECONDS };
 }
 
 function itemFor(
@@ -115,7 +71,7 @@ function itemFor(
  * accepted delivery, holds its keys, in one synchronous step so that concurrent twins cannot
  * both be accepted. Everything that could fail on a hostile value runs before the hold.
  */
-export function decideDelivery(input: DeliveryInput): DeliveryDecision {
+export function decideDelivery(input: DeliveryInput): TriggerAnswer {
 	const { headers, rawBody, options, now, secret, record } = input;
 
 	const signature = readHeader(headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
@@ -141,40 +97,44 @@ export function decideDelivery(input: DeliveryInput): DeliveryDecision {
 	if (!check.valid) return reject(401, check.reason, check.message);
 
 	const delivery = parseDelivery(rawBody);
-	if (!delivery) return reject(400, 'invalid_body', 'The body must be a JSON object with an event_type', true);
+	if (!delivery) return reject(400, 'invalid_body', 'The body must be a JSON object with an event_type');
 
 	// The copy in static data may lack keys another request overwrote: this process's copy puts
 	// them back with every write (see replayRecord.ts).
 	const stale = record.absorb(input.persistedRecord, now);
-	const ignore = (ignored: IgnoredReason): DeliveryDecision => ({
-		outcome: 'ignored',
-		status: 200,
-		body: { received: true, ignored },
-		verified: true,
-		saveRecord: stale,
-	});
-	const keys = deliveryKeys(eventId, rawBody);
+	const keys = keysOf(eventId, rawBody, delivery);
 	if (options.ignoreDuplicates !== false) {
-		const verdict = record.check(keys, now);
-		if (verdict === 'duplicate') return ignore('duplicate');
-		// Not 200: if n8n then fails to create the first copy's execution, this copy's retry must run.
-		if (verdict === 'in_flight') {
-			return retryLater('in_flight', 'A copy of this delivery is being recorded right now; retry later', true);
-		}
+		const seen = recordVerdict(record, keys, now);
+		if (seen) return seen === 'duplicate' ? ignore('duplicate', stale) : seen;
 	}
 
 	// HeyGen already filters by the registered events; this guards an endpoint edited elsewhere.
-	if (options.events.length > 0 && !options.events.includes(delivery.event_type)) return ignore('event_type');
-	const callbackId = options.callbackId?.trim();
-	if (callbackId && String(delivery.event_data?.callback_id ?? '') !== callbackId) return ignore('callback_id');
+	const filtered = filterOut(options, delivery.event_type, delivery.event_data?.callback_id);
+	if (filtered) return ignore(filtered, stale);
 
 	const item = itemFor(delivery, options, { eventId, timestamp });
-	return {
-		outcome: 'accepted',
-		status: 200,
-		body: { received: true },
-		verified: true,
-		item,
-		hold: record.hold(keys, now),
-	};
+	return accept(item, record.hold(keys, now));
+}
+
+/** A delivery's keys in the record: the job outcome it reports, or its body; and its event id. */
+export function keysOf(eventId: string | undefined, rawBody: Buffer, delivery: HeyGenDelivery): string[] {
+	const job = jobEventOf(delivery.event_type, delivery.event_data ?? {});
+	return deliveryKeys(eventId, rawBody, job && outcomeKey(job));
+}
+
+/** The record's say on a delivery: nothing when it is new. */
+export function recordVerdict(record: ScopeRecord, keys: string[], now: number): 'duplicate' | TriggerAnswer | undefined {
+	const verdict = record.check(keys, now);
+	if (verdict === 'duplicate') return verdict;
+	// Not 200: if n8n then fails to create the first copy's execution, this copy's retry must run.
+	if (verdict === 'in_flight') return retryLater('in_flight', 'A copy of this delivery is being recorded right now; retry later');
+	return undefined;
+}
+
+/** The trigger's Events and Callback ID options, for an event or a confirmed callback. */
+export function filterOut(options: DeliveryOptions, eventType: string, callbackId: unknown): 'event_type' | 'callback_id' | undefined {
+	if (options.events.length > 0 && !options.events.includes(eventType)) return 'event_type';
+	const wanted = options.callbackId?.trim();
+	if (wanted && String(callbackId ?? '') !== wanted) return 'callback_id';
+	return undefined;
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 
+import type { JobEvent } from '../shared/jobApi';
+
 /**
  * The record of accepted deliveries, so that one HeyGen event starts one execution. HeyGen
  * retries an event under the same `Heygen-Event-Id`, and because it signs only the body, a
@@ -42,11 +44,23 @@ export interface PersistedRecord {
 const digest = (domain: string, value: Buffer | string) =>
 	createHash('sha256').update(domain).update(value).digest().subarray(0, 6).toString('base64url');
 
-/** The body key, plus the event-id key when HeyGen sent one. Never the raw values. */
-export function deliveryKeys(eventId: string | undefined, rawBody: Buffer): string[] {
-	const keys = [digest('body\0', rawBody)];
+/**
+ * The body key (or, for an event that ends a job, its outcome key: the same body names the same
+ * job, so a replay is caught either way), plus the event-id key when HeyGen sent one. Never the
+ * raw values.
+ */
+export function deliveryKeys(eventId: string | undefined, rawBody: Buffer, outcome?: string): string[] {
+	const keys = [outcome ?? digest('body\0', rawBody)];
 	if (eventId) keys.push(digest('event\0', eventId));
 	return keys;
+}
+
+/**
+ * One key per job outcome, however HeyGen told it: a signed event, a confirmed per-job callback,
+ * or both. A video and its Video Agent or callback twin share it; the GIF of the same video does not.
+ */
+export function outcomeKey(job: JobEvent): string {
+	return digest('outcome\0', `${job.kind ?? job.family}\0${job.id}`);
 }
 
 const hourOf = (seconds: number) => Math.floor(seconds / HOUR);

@@ -2,16 +2,11 @@ import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import {
-	decideDelivery,
-	RETRY_AFTER_SECONDS,
-	type DeliveryDecision,
-	type DeliveryInput,
-	type DeliveryOptions,
-} from '../../../nodes/HeyGenTrigger/deliveryDecision';
+import { decideDelivery, keysOf, type DeliveryInput, type DeliveryOptions } from '../../../nodes/HeyGenTrigger/deliveryDecision';
+import { RETRY_AFTER_SECONDS, type TriggerAnswer as DeliveryDecision } from '../../../nodes/HeyGenTrigger/triggerAnswer';
 import { deliveryKeys, HOLD_SECONDS, ScopeRecord } from '../../../nodes/HeyGenTrigger/replayRecord';
 import type { SigningSecret } from '../../../nodes/HeyGenTrigger/signingSecret';
-import { simplifyDelivery } from '../../../nodes/shared/deliveryItem';
+import { parseDelivery, simplifyDelivery } from '../../../nodes/shared/deliveryItem';
 
 /** Every row of the README's table "What happens to a delivery", in its order. */
 
@@ -50,14 +45,18 @@ interface Row {
 	held?: Array<[eventId: string | undefined, rawBody: Buffer]>;
 }
 
+/** The keys the trigger records for a delivery (its job outcome, or its body; and its event id). */
+const keysFor = (eventId: string | undefined, rawBody: Buffer) =>
+	parseDelivery(rawBody) ? keysOf(eventId, rawBody, parseDelivery(rawBody)!) : deliveryKeys(eventId, rawBody);
+
 function decide(row: Row = {}) {
 	const record = new ScopeRecord();
-	for (const [eventId, rawBody] of row.known ?? []) record.claim(deliveryKeys(eventId, rawBody), NOW - 60);
-	for (const [eventId, rawBody] of row.held ?? []) record.hold(deliveryKeys(eventId, rawBody), NOW - 5);
+	for (const [eventId, rawBody] of row.known ?? []) record.claim(keysFor(eventId, rawBody), NOW - 60);
+	for (const [eventId, rawBody] of row.held ?? []) record.hold(keysFor(eventId, rawBody), NOW - 5);
 	let persistedRecord: unknown;
 	if (row.persisted) {
 		const other = new ScopeRecord();
-		for (const [eventId, rawBody] of row.persisted) other.claim(deliveryKeys(eventId, rawBody), NOW - 60);
+		for (const [eventId, rawBody] of row.persisted) other.claim(keysFor(eventId, rawBody), NOW - 60);
 		persistedRecord = JSON.parse(JSON.stringify(other.toPersisted()));
 	}
 	const sizeBefore = record.size;
@@ -73,14 +72,14 @@ function decide(row: Row = {}) {
 	return { decision, record, claimed: record.size - sizeBefore };
 }
 
-const rejected = (status: number, error: string, verified = false) =>
-	expect.objectContaining({ outcome: 'rejected', status, body: { error, message: expect.any(String) }, verified });
+const rejected = (status: number, error: string) =>
+	expect.objectContaining({ outcome: 'rejected', status, body: { error, message: expect.any(String) } });
 const ignored = (reason: string) =>
-	expect.objectContaining({ outcome: 'ignored', status: 200, body: { received: true, ignored: reason }, verified: true });
+	expect.objectContaining({ outcome: 'ignored', status: 200, body: { received: true, ignored: reason } });
 const accepted = () =>
-	expect.objectContaining({ outcome: 'accepted', status: 200, body: { received: true }, verified: true, hold: expect.anything() });
-const retryLater = (error: string, verified = false) =>
-	expect.objectContaining({ outcome: 'rejected', status: 503, body: { error, message: expect.any(String) }, verified, retryAfter: RETRY_AFTER_SECONDS });
+	expect.objectContaining({ outcome: 'accepted', status: 200, body: { received: true }, hold: expect.anything() });
+const retryLater = (error: string) =>
+	expect.objectContaining({ outcome: 'rejected', status: 503, body: { error, message: expect.any(String) }, retryAfter: RETRY_AFTER_SECONDS });
 
 describe('decideDelivery: the README delivery table', () => {
 	const oneSecondPastTolerance = String(NOW - 301);
@@ -113,18 +112,18 @@ describe('decideDelivery: the README delivery table', () => {
 		['tolerance 0 still refuses a timestamp no date can hold → 401 invalid_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': '9999999999999999' }), options: { timestampTolerance: 0 } }, rejected(401, 'invalid_timestamp')],
 		['tolerance 0 still refuses a timestamp that is not a Unix time → 401 invalid_timestamp', { headers: genuine(RAW, { 'heygen-timestamp': 'yesterday' }), options: { timestampTolerance: 0 } }, rejected(401, 'invalid_timestamp')],
 		// 5. the body
-		['malformed JSON → 400 invalid_body', { rawBody: Buffer.from('{"event_type":') }, rejected(400, 'invalid_body', true)],
-		['empty body → 400 invalid_body', { rawBody: Buffer.alloc(0) }, rejected(400, 'invalid_body', true)],
-		['a JSON array → 400 invalid_body', { rawBody: Buffer.from('[]') }, rejected(400, 'invalid_body', true)],
-		['no event_type → 400 invalid_body', { rawBody: Buffer.from('{"event_data":{}}') }, rejected(400, 'invalid_body', true)],
-		['event_data not an object → 400 invalid_body', { rawBody: Buffer.from('{"event_type":"avatar_video.success","event_data":[1]}') }, rejected(400, 'invalid_body', true)],
+		['malformed JSON → 400 invalid_body', { rawBody: Buffer.from('{"event_type":') }, rejected(400, 'invalid_body')],
+		['empty body → 400 invalid_body', { rawBody: Buffer.alloc(0) }, rejected(400, 'invalid_body')],
+		['a JSON array → 400 invalid_body', { rawBody: Buffer.from('[]') }, rejected(400, 'invalid_body')],
+		['no event_type → 400 invalid_body', { rawBody: Buffer.from('{"event_data":{}}') }, rejected(400, 'invalid_body')],
+		['event_data not an object → 400 invalid_body', { rawBody: Buffer.from('{"event_type":"avatar_video.success","event_data":[1]}') }, rejected(400, 'invalid_body')],
 		// 6. duplicates
 		['same Heygen-Event-Id as an accepted delivery, other body → 200 ignored duplicate', { known: [['evt_1', OTHER_RAW]] }, ignored('duplicate')],
 		['same body as an accepted delivery, fresh event id (a replay) → 200 ignored duplicate', { known: [['evt_0', RAW]] }, ignored('duplicate')],
 		['same body, no event id header → 200 ignored duplicate', { headers: genuine(RAW, { 'heygen-event-id': '' }), known: [[undefined, RAW]] }, ignored('duplicate')],
 		['known only from static data written by another process → 200 ignored duplicate', { persisted: [['evt_1', RAW]] }, ignored('duplicate')],
 		['a duplicate with Ignore Duplicates off → accepted', { known: [['evt_1', RAW]], options: { ignoreDuplicates: false } }, accepted()],
-		['a copy of a delivery whose execution n8n has not confirmed yet → 503 in_flight', { held: [['evt_1', OTHER_RAW]] }, retryLater('in_flight', true)],
+		['a copy of a delivery whose execution n8n has not confirmed yet → 503 in_flight', { held: [['evt_1', OTHER_RAW]] }, retryLater('in_flight')],
 		// 7. filters
 		['event type not selected → 200 ignored event_type', { options: { events: ['avatar_video.fail'] } }, ignored('event_type')],
 		['event type selected → accepted', { options: { events: ['avatar_video.fail', 'avatar_video.success'] } }, accepted()],
@@ -192,7 +191,7 @@ describe('decideDelivery: the order of the checks', () => {
 	it('the body comes before duplicates: a malformed body is 400 and claims nothing', () => {
 		const rawBody = Buffer.from('nope');
 		const { decision, claimed } = decide({ rawBody, headers: genuine(rawBody), known: [['evt_1', rawBody]] });
-		expect(decision).toEqual(rejected(400, 'invalid_body', true));
+		expect(decision).toEqual(rejected(400, 'invalid_body'));
 		expect(claimed).toBe(0);
 	});
 
@@ -220,10 +219,10 @@ describe('decideDelivery: the item and the record', () => {
 			url: 'https://files.example.com/v_1.mp4',
 		});
 		expect(claimed).toBe(0);
-		expect(record.check(deliveryKeys('evt_1', RAW), NOW)).toBe('in_flight');
+		expect(record.check(keysFor('evt_1', RAW), NOW)).toBe('in_flight');
 		(decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).hold.confirm();
 		expect(record.size).toBe(2);
-		expect(record.check(deliveryKeys('evt_1', RAW), NOW)).toBe('duplicate');
+		expect(record.check(keysFor('evt_1', RAW), NOW)).toBe('duplicate');
 	});
 
 	it('accepted, Raw: the body as sent and the event id and timestamp headers, never the signature', () => {
@@ -233,7 +232,6 @@ describe('decideDelivery: the item and the record', () => {
 			outcome: 'accepted',
 			status: 200,
 			body: { received: true },
-			verified: true,
 			hold: expect.anything(),
 			item: {
 				body: DELIVERY,
@@ -265,7 +263,7 @@ describe('decideDelivery: the item and the record', () => {
 		it('a copy arriving while the first is being recorded → 503 in_flight, so HeyGen retries it', () => {
 			const record = new ScopeRecord();
 			expect(decideDelivery(input(record))).toEqual(accepted());
-			expect(decideDelivery(input(record))).toEqual(retryLater('in_flight', true));
+			expect(decideDelivery(input(record))).toEqual(retryLater('in_flight'));
 		});
 
 		it('confirmed: every later copy → 200 duplicate, and the keys are in what is persisted', () => {
@@ -274,7 +272,7 @@ describe('decideDelivery: the item and the record', () => {
 			expect(decideDelivery(input(record))).toEqual(ignored('duplicate'));
 			const restarted = new ScopeRecord();
 			restarted.absorb(JSON.parse(JSON.stringify(record.toPersisted())), NOW);
-			expect(restarted.check(deliveryKeys('evt_1', RAW), NOW)).toBe('duplicate');
+			expect(restarted.check(keysFor('evt_1', RAW), NOW)).toBe('duplicate');
 		});
 
 		it('released (n8n answered 5xx): HeyGen\'s retry is accepted', () => {
@@ -295,7 +293,7 @@ describe('decideDelivery: the item and the record', () => {
 		it(`a hold neither confirmed nor released lapses after ${HOLD_SECONDS} s: the retry runs`, () => {
 			const record = new ScopeRecord();
 			decideDelivery(input(record));
-			expect(decideDelivery(input(record, NOW + HOLD_SECONDS - 1))).toEqual(retryLater('in_flight', true));
+			expect(decideDelivery(input(record, NOW + HOLD_SECONDS - 1))).toEqual(retryLater('in_flight'));
 			expect(decideDelivery(input(record, NOW + HOLD_SECONDS))).toEqual(accepted());
 		});
 	});
@@ -305,7 +303,7 @@ describe('decideDelivery: the item and the record', () => {
 			for (const timestamp of ['9999999999999999', '8640000000001000', '00000000000000001', '-1', '1e99', 'Infinity']) {
 				const { decision, record } = decide({ headers: genuine(RAW, { 'heygen-timestamp': timestamp }), options: { timestampTolerance: tolerance } });
 				expect(decision).toMatchObject({ outcome: 'rejected', status: 401 });
-				expect(record.check(deliveryKeys('evt_1', RAW), NOW)).toBe('new');
+				expect(record.check(keysFor('evt_1', RAW), NOW)).toBe('new');
 			}
 		}
 	});

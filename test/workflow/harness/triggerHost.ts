@@ -21,6 +21,8 @@ const WEBHOOK_ID = 'heygen-trigger-hook';
 export interface TriggerHost {
 	/** Where HeyGen delivers: the trigger's production webhook URL. */
 	readonly webhookUrl: string;
+	/** The per-job callback URL: what a user passes as callback_url. */
+	readonly callbackUrl: string;
 	/** Every request that reached the URL, HeyGen's OPTIONS probe included. */
 	readonly receiver: Receiver;
 	/** The items of every execution webhook() started, in order. */
@@ -29,6 +31,8 @@ export interface TriggerHost {
 	staticData(): IDataObject;
 	/** Replaces how n8n creates executions (default: records them in `executions`). */
 	setRunExecution(run: RunExecution): void;
+	/** The user edits the trigger (publish it again to apply, as in n8n: deactivate, then activate). */
+	setParameters(parameters: INode['parameters']): void;
 	/** n8n's activation: checkExists(), then create() if that said no. */
 	activate(): Promise<void>;
 	/** n8n's deactivation: delete(). */
@@ -175,7 +179,9 @@ export async function hostTrigger(
 		save(workflow);
 	};
 
-	const description = trigger.description.webhooks![0];
+	// The event URL (`…/webhook`) and the per-job callback URL (`…/callback`): n8n routes by path.
+	const descriptionFor = (path: string) =>
+		trigger.description.webhooks!.find((webhook) => path.split('?')[0].endsWith(`/${WEBHOOK_ID}/${webhook.path as string}`));
 	// Creating the execution is database I/O in n8n: other requests run meanwhile.
 	const recordExecution: RunExecution = async (items) => {
 		await new Promise((resolve) => setImmediate(resolve));
@@ -184,13 +190,15 @@ export async function hostTrigger(
 	let runExecution = recordExecution;
 	receiver.setHandler(async (received) => {
 		if (received.method !== 'POST') return { status: 204 };
+		const description = descriptionFor(received.path);
+		if (!description) return { status: 404, body: 'The requested webhook is not registered.' };
 		const workflow = load();
 		const response = new ResponseRecorder();
 		const extra = { httpRequest: requestOf(received), httpResponse: response } as unknown as Partial<IWorkflowExecuteAdditionalData>;
 		const webhookData: IWebhookData = {
 			httpMethod: 'POST',
 			node: node.name,
-			path: `${WEBHOOK_ID}/webhook`,
+			path: `${WEBHOOK_ID}/${description.path as string}`,
 			webhookDescription: description,
 			workflowId: workflow.id,
 			webhookId: WEBHOOK_ID,
@@ -234,11 +242,15 @@ export async function hostTrigger(
 
 	return {
 		webhookUrl: `${webhookBaseUrl}/${WEBHOOK_ID}/webhook`,
+		callbackUrl: `${webhookBaseUrl}/${WEBHOOK_ID}/callback`,
 		receiver,
 		executions,
 		staticData: () => structuredClone(saved),
 		setRunExecution: (run) => {
 			runExecution = run;
+		},
+		setParameters: (parameters) => {
+			node.parameters = parameters;
 		},
 		activate: async () =>
 			await lifecycle('trigger', async (context) => {
