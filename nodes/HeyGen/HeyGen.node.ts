@@ -9,7 +9,7 @@ import {
 
 import * as event from './actions/event';
 import * as eventType from './actions/eventType';
-import { router } from './actions/router';
+import { router, video, videoTranslation } from './actions/router';
 import * as signature from './actions/signature';
 import * as webhookEndpoint from './actions/webhookEndpoint';
 import { authenticationProperty, nodeCredentials } from '../shared/authentication';
@@ -42,7 +42,7 @@ export class HeyGen implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Manage HeyGen webhook endpoints, list event types and delivery history, and verify webhook signatures',
+			'Read and wait for HeyGen videos and translations, manage webhook endpoints, list event types and delivery history, and verify webhook signatures',
 		defaults: { name: 'HeyGen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -58,6 +58,12 @@ export class HeyGen implements INodeType {
 				options: [
 					{ name: 'Event', value: 'event', description: 'The history of events HeyGen has sent' },
 					{ name: 'Event Type', value: 'eventType', description: 'The kinds of events HeyGen can send' },
+					{ name: 'Video', value: 'video', description: 'A video HeyGen renders: its status and URL' },
+					{
+						name: 'Video Translation',
+						value: 'videoTranslation',
+						description: 'A translation of a video into one language: its status and URL',
+					},
 					{
 						name: 'Webhook Endpoint',
 						value: 'webhookEndpoint',
@@ -75,6 +81,8 @@ export class HeyGen implements INodeType {
 			...eventType.description,
 			...event.description,
 			...signature.description,
+			...video.description,
+			...videoTranslation.description,
 		],
 	};
 

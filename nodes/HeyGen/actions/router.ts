@@ -7,6 +7,7 @@ import {
 import { asNodeError } from '../../shared/transport';
 import * as event from './event';
 import * as eventType from './eventType';
+import { jobResource } from './job';
 import * as signature from './signature';
 import * as webhookEndpoint from './webhookEndpoint';
 
@@ -20,10 +21,15 @@ export const CUSTOM_API_CALL_HOW =
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
+export const video = jobResource('video');
+export const videoTranslation = jobResource('videoTranslation');
+
 const resources: Record<string, Record<string, { execute: Operation }>> = {
 	event: event.operations,
 	eventType: eventType.operations,
 	signature: signature.operations,
+	video: video.operations,
+	videoTranslation: videoTranslation.operations,
 	webhookEndpoint: webhookEndpoint.operations,
 };
 

@@ -72,6 +72,8 @@ describe('HeyGen node description', () => {
 				'update: Update a webhook endpoint',
 			],
 			signature: ['verify: Verify a webhook signature'],
+			video: ['get: Get a video', 'waitForCompletion: Wait for a video to complete'],
+			videoTranslation: ['get: Get a video translation', 'waitForCompletion: Wait for a video translation to complete'],
 		});
 	});
 
@@ -80,6 +82,7 @@ describe('HeyGen node description', () => {
 		for (const name of [
 			'resource', 'operation', 'url', 'events', 'endpointId', 'returnAll', 'limit', 'options', 'updateFields',
 			'filters', 'secret', 'bodySource', 'binaryPropertyName', 'rawBody', 'signature', 'timestamp', 'timestampTolerance',
+			'secretSource', 'videoId', 'videoTranslationId', 'maxWaitMinutes',
 		]) {
 			expect(names).toContain(name);
 		}
