@@ -277,6 +277,12 @@ export class N8nClient {
 		});
 	}
 
+	/** "Execute workflow" from a Manual Trigger, as the editor does; n8n saves the execution. */
+	async runManually(workflowId: string, triggerName: string): Promise<void> {
+		const workflow = (await this.rest.get(`/workflows/${workflowId}`)).data.data;
+		await this.rest.post(`/workflows/${workflowId}/run`, { workflowData: workflow, triggerToStartFrom: { name: triggerName } });
+	}
+
 	async stopListening(workflowId: string): Promise<void> {
 		await this.rest.delete(`/test-webhook/${workflowId}`);
 	}
