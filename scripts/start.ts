@@ -102,7 +102,7 @@ async function main(): Promise<void> {
 		? 'The example workflow is published and its HeyGen endpoint is registered. Fire an event:'
 		: 'Open the example workflow and click "Publish" (or "Execute workflow" to test the trigger once), then fire an event:';
 	console.log(`
-n8n with n8n-nodes-heygen is running.
+n8n with n8n-nodes-heygen-webhooks is running.
 
   Editor:      ${n8n.baseUrl}
   Login:       ${OWNER.email} / ${OWNER.password}

@@ -48,7 +48,7 @@ export const OWNER = {
 	password: 'Sandbox-Passw0rd!',
 };
 
-export const PACKAGE_NAME = 'n8n-nodes-heygen';
+export const PACKAGE_NAME = 'n8n-nodes-heygen-webhooks';
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.heyGenTrigger`;
 export const ACTION_TYPE = `${PACKAGE_NAME}.heyGen`;
 export const CREDENTIAL_TYPE = 'heyGenWebhooksApi';

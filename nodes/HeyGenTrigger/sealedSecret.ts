@@ -11,7 +11,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'crypto'
  */
 
 const VERSION = 'v1';
-const INFO = 'n8n-nodes-heygen: webhook signing secret';
+const INFO = 'n8n-nodes-heygen-webhooks: webhook signing secret';
 
 function keyFor(keyMaterial: string, salt: string): Buffer {
 	return Buffer.from(hkdfSync('sha256', keyMaterial, salt, INFO, 32));

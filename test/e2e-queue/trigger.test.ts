@@ -177,7 +177,7 @@ describe('HeyGen Trigger in n8n queue mode (main, two webhook processes, a worke
 			name: 'HeyGen trigger, de-duplicated on event_id',
 			nodes: [
 				{
-					name: TRIGGER_NAME, type: 'n8n-nodes-heygen.heyGenTrigger', typeVersion: 2, position: [0, 0], webhookId,
+					name: TRIGGER_NAME, type: 'n8n-nodes-heygen-webhooks.heyGenTrigger', typeVersion: 2, position: [0, 0], webhookId,
 					parameters: { events: [], options: {} }, credentials: { heyGenWebhooksApi: credential },
 				},
 				{

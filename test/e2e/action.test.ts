@@ -964,7 +964,7 @@ describe('HeyGen action node in n8n', () => {
 			expect(secrets.length).toBeGreaterThan(0);
 			const log = n8n.logs();
 			expect(log).toMatch(/debug/);
-			expect(log).toContain('n8n-nodes-heygen');
+			expect(log).toContain('n8n-nodes-heygen-webhooks');
 			expect(log).not.toContain(apiKey);
 			expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
 		});

@@ -3,7 +3,7 @@ import { startReceiver } from '../../dev/heygen-sandbox/testing/receiver';
 import { CREDENTIAL_TYPE, freePort, N8nInstance, PACKAGE_NAME } from '../../dev/n8n/n8n';
 
 /** The packed package, installed as a community package, loads in a real n8n (2.41.1 by default). */
-describe('n8n-nodes-heygen inside n8n', () => {
+describe('n8n-nodes-heygen-webhooks inside n8n', () => {
 	let n8n: N8nInstance;
 	let sandbox: HeyGenSandbox;
 	const apiKey = 'e2e-package-key';

@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../../dev/n8n/paths';
  */
 
 const SANDBOX_KEY = 'sandbox-api-key';
-const RUNNING = /n8n with n8n-nodes-heygen is running/;
+const RUNNING = /n8n with n8n-nodes-heygen-webhooks is running/;
 
 interface Run {
 	child: ChildProcess;

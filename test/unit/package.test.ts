@@ -41,6 +41,21 @@ describe('the published package', () => {
 		expect(packed.size).toBeLessThanOrEqual(40_000);
 	});
 
+	it('has a name of its own, carried by its node types, codex files and example', () => {
+		// n8n-nodes-heygen is another package (a HeyGen v1/v2 action node).
+		expect(pkg.name).toBe('n8n-nodes-heygen-webhooks');
+		const codexNodes = ['nodes/HeyGen/HeyGen.node.json', 'nodes/HeyGenTrigger/HeyGenTrigger.node.json'].map(
+			(file) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')).node as string,
+		);
+		expect(codexNodes).toEqual([`${pkg.name}.heyGen`, `${pkg.name}.heyGenTrigger`]);
+		const example = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'create-video-and-wait.json'), 'utf8')) as {
+			nodes: Array<{ type: string }>;
+		};
+		const ours = example.nodes.map((node) => node.type).filter((type) => /heygen/i.test(type));
+		expect(ours.length).toBeGreaterThan(0);
+		for (const type of ours) expect(type.startsWith(`${pkg.name}.`)).toBe(true);
+	});
+
 	it('names no entry point it does not ship', () => {
 		expect(pkg.main).toBeUndefined();
 	});

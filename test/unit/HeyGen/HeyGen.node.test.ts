@@ -100,8 +100,8 @@ describe('HeyGen node description', () => {
 	});
 
 	it('ships codex files that point at HeyGen\'s docs', () => {
-		expect(codex).toMatchObject({ node: 'n8n-nodes-heygen.heyGen', categories: ['Marketing', 'Development'] });
-		expect(triggerCodex).toMatchObject({ node: 'n8n-nodes-heygen.heyGenTrigger' });
+		expect(codex).toMatchObject({ node: 'n8n-nodes-heygen-webhooks.heyGen', categories: ['Marketing', 'Development'] });
+		expect(triggerCodex).toMatchObject({ node: 'n8n-nodes-heygen-webhooks.heyGenTrigger' });
 		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/docs\.heygen\.com\//);
 	});
 });

@@ -4,8 +4,8 @@ import { SECRET_WITHHELD, withSecretForOutput } from '../../../nodes/HeyGen/acti
 
 /** The node as n8n runs it: `type` ends in "Tool" when an AI agent calls it. */
 const runningAs = (type: string) => ({ getNode: () => ({ type }) }) as unknown as IExecuteFunctions;
-const REGULAR = runningAs('n8n-nodes-heygen.heyGen');
-const TOOL = runningAs('n8n-nodes-heygen.heyGenTool');
+const REGULAR = runningAs('n8n-nodes-heygen-webhooks.heyGen');
+const TOOL = runningAs('n8n-nodes-heygen-webhooks.heyGenTool');
 
 describe('withSecretForOutput', () => {
 	it('hands the secret to a regular workflow step unchanged', () => {

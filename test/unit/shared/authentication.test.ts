@@ -15,7 +15,7 @@ jest.mock('n8n-workflow', () => ({
 	sleep: jest.fn(async () => {}),
 }));
 
-const NODE: INode = { id: 'n1', name: 'HeyGen', type: 'n8n-nodes-heygen.heyGen', typeVersion: 1, position: [0, 0], parameters: {} };
+const NODE: INode = { id: 'n1', name: 'HeyGen', type: 'n8n-nodes-heygen-webhooks.heyGen', typeVersion: 1, position: [0, 0], parameters: {} };
 const TOKEN = 'access-token-do-not-print';
 
 /** n8n's OAuth2 path throws HTTP errors: NodeApiError around axios's error. */

@@ -22,7 +22,7 @@ const API_KEY = 'sk_sandbox_lifecycle_0123456789';
 const NODE: INode = {
 	id: 'trigger-1',
 	name: 'HeyGen Trigger',
-	type: 'n8n-nodes-heygen.heyGenTrigger',
+	type: 'n8n-nodes-heygen-webhooks.heyGenTrigger',
 	typeVersion: 1,
 	position: [0, 0],
 	parameters: {},

@@ -4,7 +4,7 @@ import { TRIGGER_URL_ADVICE } from '../../../nodes/shared/endpointLifecycle';
 import { explainRefusedUrl, urlRequirementHint } from '../../../nodes/shared/refusedUrl';
 import { HeyGenApiError, type HeyGenContext } from '../../../nodes/shared/transport';
 
-const NODE: INode = { id: 'n1', name: 'HeyGen', type: 'n8n-nodes-heygen.heyGen', typeVersion: 1, position: [0, 0], parameters: {} };
+const NODE: INode = { id: 'n1', name: 'HeyGen', type: 'n8n-nodes-heygen-webhooks.heyGen', typeVersion: 1, position: [0, 0], parameters: {} };
 const context = { getNode: () => NODE } as unknown as HeyGenContext;
 const heyGenError = (statusCode: number, param?: string) =>
 	new HeyGenApiError(context, statusCode, { code: 'invalid_parameter', message: 'Webhook URL could not be validated', param });

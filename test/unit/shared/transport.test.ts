@@ -26,7 +26,7 @@ const BASE = 'http://heygen.test';
 const NODE: INode = {
 	id: 'n1',
 	name: 'HeyGen',
-	type: 'n8n-nodes-heygen.heyGen',
+	type: 'n8n-nodes-heygen-webhooks.heyGen',
 	typeVersion: 1,
 	position: [0, 0],
 	parameters: {},

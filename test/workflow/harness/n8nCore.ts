@@ -34,7 +34,7 @@ afterAll(() => rmSync(userFolder, { recursive: true, force: true }));
 // Node errors are the tests' to read; n8n's error reporter would log each one too.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-export const PACKAGE = 'n8n-nodes-heygen';
+export const PACKAGE = 'n8n-nodes-heygen-webhooks';
 
 /** A start node for tests: outputs the items written into its `items` parameter. */
 class Items implements INodeType {
