@@ -46,7 +46,7 @@ export class HeyGenWebhooksApi implements ICredentialType {
 		},
 	};
 
-	// The Test button runs `testHeyGenCredential` (nodes/shared/credentialTest.ts), named by the
+	// The Test button runs `testHeyGenCredential` (nodes/HeyGen/credentialTest.ts), named by the
 	// HeyGen node's `testedBy`: a request test cannot demand HeyGen's user object. n8n prefers a
 	// `test` here over `testedBy`, so there is none.
 }

@@ -10,12 +10,12 @@ import {
 import * as event from './actions/event';
 import * as eventType from './actions/eventType';
 import { router, video, videoTranslation } from './actions/router';
-import * as signature from './actions/signature';
+import * as signature from './actions/webhookSignature';
 import * as webhookEndpoint from './actions/webhookEndpoint';
 import { authenticationProperty, nodeCredentials } from '../shared/authentication';
-import { searchWebhookEndpoints } from '../shared/methods/listSearch';
-import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from '../shared/credentialTest';
-import { getEventTypes } from '../shared/methods/loadOptions';
+import { searchWebhookEndpoints } from './methods/listSearch';
+import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from './credentialTest';
+import { getEventTypes } from '../shared/loadOptions';
 import { HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhookSecretApi.credentials';
 import { testWebhookSecret, WEBHOOK_SECRET_TEST_NAME } from './webhookSecretTest';
 
@@ -37,7 +37,7 @@ export class HeyGen implements INodeType {
 		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['transform'],
 		// Version 2: Verify reads the signing secret from a credential by default (see
-		// actions/signature/verify.operation.ts); version 1 keeps its parameter.
+		// actions/webhookSignature/verify.operation.ts); version 1 keeps its parameter.
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -13,11 +13,11 @@ import {
 	checkEndpointExists,
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
-} from '../shared/endpointLifecycle';
-import type { DesiredEndpoint, RegisteredEndpoint } from '../shared/endpointPlan';
+} from './endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from './endpointPlan';
 import { EVENTS_SUBTITLE, eventsField, readEventList } from '../shared/eventCatalogue';
-import { getEventTypes } from '../shared/methods/loadOptions';
-import { DEFAULT_TOLERANCE_SECONDS } from '../shared/signature';
+import { getEventTypes } from '../shared/loadOptions';
+import { timestampToleranceField } from '../shared/signature';
 import { getJob } from '../shared/jobApi';
 import { HeyGenApiError } from '../shared/transport';
 import { answerOnceRecorded } from './answerOnceRecorded';
@@ -224,15 +224,7 @@ export class HeyGenTrigger implements INodeType {
 							},
 						],
 					},
-					{
-						displayName: 'Timestamp Tolerance (Seconds)',
-						name: 'timestampTolerance',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: DEFAULT_TOLERANCE_SECONDS,
-						description:
-							'Reject deliveries whose Heygen-Timestamp is further than this from now. 0 turns the check off.',
-					},
+					timestampToleranceField(),
 				],
 			},
 		],

@@ -5,7 +5,7 @@ import { jobEventOf } from '../shared/jobApi';
 import {
 	DEFAULT_TOLERANCE_SECONDS,
 	EVENT_ID_HEADER,
-	LEGACY_SIGNATURE_HEADER,
+	PRE_V3_SIGNATURE_HEADER,
 	parseTimestamp,
 	readHeader,
 	SIGNATURE_HEADER,
@@ -74,7 +74,7 @@ function itemFor(
 export function decideDelivery(input: DeliveryInput): TriggerAnswer {
 	const { headers, rawBody, options, now, secret, record } = input;
 
-	const signature = readHeader(headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER);
+	const signature = readHeader(headers, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER);
 	if (signature === undefined) return reject(401, 'missing_signature', 'Missing Heygen-Signature header');
 	// A 5xx makes HeyGen retry for 24 h; a 401 would drop a genuine event.
 	if (secret.state === 'none') {

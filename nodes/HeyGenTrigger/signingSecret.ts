@@ -1,8 +1,8 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { authenticationOf, credentialTypeOf } from '../shared/authentication';
-import type { SecretKeeper } from '../shared/endpointLifecycle';
-import type { RegisteredEndpoint } from '../shared/endpointPlan';
+import type { SecretKeeper } from './endpointLifecycle';
+import type { RegisteredEndpoint } from './endpointPlan';
 import { openSecret, sealSecret } from './sealedSecret';
 
 /**

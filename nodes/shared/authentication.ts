@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksApi.credentials';
-import { HEYGEN_SIGN_IN_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksOAuth2Api.credentials';
+import { HEYGEN_PARTNER_APP_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhooksOAuth2Api.credentials';
 
 /**
  * Which credential a node uses: the "Authentication" parameter both nodes carry. Its default is
@@ -46,7 +46,7 @@ export function nodeCredentials(testedBy?: string, notFor: Record<string, string
 			displayOptions: { hide: { authentication: ['oAuth2'], ...notFor } },
 		},
 		{
-			name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE,
+			name: HEYGEN_PARTNER_APP_CREDENTIAL_TYPE,
 			required: true,
 			displayOptions: { show: { authentication: ['oAuth2'] }, hide: notFor },
 		},
@@ -69,5 +69,5 @@ export function authenticationOf(context: AnyContext): HeyGenAuthentication {
 }
 
 export function credentialTypeOf(context: AnyContext): string {
-	return authenticationOf(context) === 'oAuth2' ? HEYGEN_SIGN_IN_CREDENTIAL_TYPE : HEYGEN_CREDENTIAL_TYPE;
+	return authenticationOf(context) === 'oAuth2' ? HEYGEN_PARTNER_APP_CREDENTIAL_TYPE : HEYGEN_CREDENTIAL_TYPE;
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'crypto';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 /**
  * The HeyGen webhook signature check, shared by the trigger and the "Verify" operation.
@@ -9,11 +10,25 @@ import { createHmac, timingSafeEqual } from 'crypto';
 
 export const SIGNATURE_HEADER = 'heygen-signature';
 /** Pre-v3 deliveries and older third-party code use a plain `Signature` header. */
-export const LEGACY_SIGNATURE_HEADER = 'signature';
+export const PRE_V3_SIGNATURE_HEADER = 'signature';
 export const TIMESTAMP_HEADER = 'heygen-timestamp';
 export const EVENT_ID_HEADER = 'heygen-event-id';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** The "Timestamp Tolerance (Seconds)" field of the trigger's options and of Verify. */
+export function timestampToleranceField(displayOptions?: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Timestamp Tolerance (Seconds)',
+		name: 'timestampTolerance',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_TOLERANCE_SECONDS,
+		description:
+			'Reject deliveries whose Heygen-Timestamp is further than this from now. HeyGen does not sign the timestamp: this catches stale retries, not a replayed body with a fresh timestamp. 0 turns the age check off.',
+		...(displayOptions ? { displayOptions } : {}),
+	};
+}
 
 export type SignatureFailure =
 	| 'missing_secret'

@@ -8,7 +8,7 @@ import { asNodeError } from '../../shared/transport';
 import * as event from './event';
 import * as eventType from './eventType';
 import { jobResource } from './job';
-import * as signature from './signature';
+import * as signature from './webhookSignature';
 import * as webhookEndpoint from './webhookEndpoint';
 
 /** The option n8n adds to the Resource and Operation lists of nodes whose credential can sign any request. */

@@ -5,7 +5,7 @@ import codex from '../../../nodes/HeyGen/HeyGen.node.json';
 import triggerCodex from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node.json';
 import { HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhookSecretApi.credentials';
 import { HEYGEN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksApi.credentials';
-import { HEYGEN_SIGN_IN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
+import { HEYGEN_PARTNER_APP_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
 
 const { description } = new HeyGen();
 
@@ -42,7 +42,7 @@ describe('HeyGen node description', () => {
 			credentials: [
 				{ name: HEYGEN_CREDENTIAL_TYPE, required: true, displayOptions: { hide: { authentication: ['oAuth2'], resource: ['signature'] } } },
 				{
-					name: HEYGEN_SIGN_IN_CREDENTIAL_TYPE,
+					name: HEYGEN_PARTNER_APP_CREDENTIAL_TYPE,
 					required: true,
 					displayOptions: { show: { authentication: ['oAuth2'] }, hide: { resource: ['signature'] } },
 				},

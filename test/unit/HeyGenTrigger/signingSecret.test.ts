@@ -1,7 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { HEYGEN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksApi.credentials';
-import { HEYGEN_SIGN_IN_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
+import { HEYGEN_PARTNER_APP_CREDENTIAL_TYPE } from '../../../credentials/HeyGenWebhooksOAuth2Api.credentials';
 import {
 	forgetOpenedSecret,
 	secretKeeper,
@@ -110,7 +110,7 @@ describe('signing secret with OAuth2', () => {
 		const registered = { sealedSecret: (await secretKeeper.call(hook(before.context))).seal('whsec_abc') };
 		const after = oAuth2({ ...client, oauthTokenData: { access_token: 'a2', refresh_token: 'r2' } }, 'wf-oauth-1');
 		expect(await signingSecret.call(webhook(after.context), registered, 'scope-1', NOW, ignore)).toEqual({ state: 'open', secret: 'whsec_abc' });
-		expect(after.reads).toEqual([HEYGEN_SIGN_IN_CREDENTIAL_TYPE]);
+		expect(after.reads).toEqual([HEYGEN_PARTNER_APP_CREDENTIAL_TYPE]);
 	});
 
 	it('does not open once the client secret (or client) changed, nor with an API key equal to the client id', async () => {

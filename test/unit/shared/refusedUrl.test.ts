@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { TRIGGER_URL_ADVICE } from '../../../nodes/shared/endpointLifecycle';
+import { TRIGGER_URL_ADVICE } from '../../../nodes/HeyGenTrigger/endpointLifecycle';
 import { explainRefusedUrl, urlRequirementHint } from '../../../nodes/shared/refusedUrl';
 import { HeyGenApiError, type HeyGenContext } from '../../../nodes/shared/transport';
 

@@ -5,7 +5,7 @@ import {
 	computeSignature,
 	DEFAULT_TOLERANCE_SECONDS,
 	EVENT_ID_HEADER,
-	LEGACY_SIGNATURE_HEADER,
+	PRE_V3_SIGNATURE_HEADER,
 	parseTimestamp,
 	readHeader,
 	SIGNATURE_HEADER,
@@ -44,7 +44,7 @@ const reasonOf = (result: SignatureCheck) => (result.valid ? 'valid' : result.re
 describe('header names', () => {
 	it('are the lower-case names Node gives incoming headers', () => {
 		expect(SIGNATURE_HEADER).toBe('heygen-signature');
-		expect(LEGACY_SIGNATURE_HEADER).toBe('signature');
+		expect(PRE_V3_SIGNATURE_HEADER).toBe('signature');
 		expect(TIMESTAMP_HEADER).toBe('heygen-timestamp');
 		expect(EVENT_ID_HEADER).toBe('heygen-event-id');
 		expect(DEFAULT_TOLERANCE_SECONDS).toBe(300);
@@ -368,20 +368,20 @@ describe('readHeader', () => {
 
 	it('prefers Heygen-Signature over the legacy Signature header', () => {
 		const headers = { Signature: 'legacy', 'Heygen-Signature': 'current' };
-		expect(readHeader(headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBe('current');
+		expect(readHeader(headers, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBe('current');
 		// Order of the object's keys does not matter, the order of names does.
-		expect(readHeader({ 'heygen-signature': 'current', signature: 'legacy' }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBe(
+		expect(readHeader({ 'heygen-signature': 'current', signature: 'legacy' }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBe(
 			'current',
 		);
 	});
 
 	it('falls back to Signature when Heygen-Signature is absent, empty or blank', () => {
-		expect(readHeader({ SIGNATURE: 'legacy' }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBe('legacy');
-		expect(readHeader({ 'heygen-signature': '', signature: 'legacy' }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBe('legacy');
-		expect(readHeader({ 'heygen-signature': '  ', signature: 'legacy' }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBe(
+		expect(readHeader({ SIGNATURE: 'legacy' }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBe('legacy');
+		expect(readHeader({ 'heygen-signature': '', signature: 'legacy' }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBe('legacy');
+		expect(readHeader({ 'heygen-signature': '  ', signature: 'legacy' }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBe(
 			'legacy',
 		);
-		expect(readHeader({ 'heygen-signature': undefined, signature: 'legacy' }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBe(
+		expect(readHeader({ 'heygen-signature': undefined, signature: 'legacy' }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBe(
 			'legacy',
 		);
 	});
@@ -391,15 +391,15 @@ describe('readHeader', () => {
 	});
 
 	it('returns undefined when no name is present or all values are blank', () => {
-		expect(readHeader({}, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBeUndefined();
+		expect(readHeader({}, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBeUndefined();
 		expect(readHeader({ other: 'x' }, SIGNATURE_HEADER)).toBeUndefined();
-		expect(readHeader({ 'heygen-signature': ' ', signature: [] }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).toBeUndefined();
+		expect(readHeader({ 'heygen-signature': ' ', signature: [] }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).toBeUndefined();
 		expect(readHeader({ 'heygen-signature': 'x' })).toBeUndefined();
 	});
 
 	it('does not confuse Signature with Heygen-Signature or with a prefix/suffix match', () => {
-		expect(readHeader({ 'x-signature': 'no', 'signature-old': 'no' }, LEGACY_SIGNATURE_HEADER)).toBeUndefined();
-		expect(readHeader({ 'heygen-signature': 'current' }, LEGACY_SIGNATURE_HEADER)).toBeUndefined();
+		expect(readHeader({ 'x-signature': 'no', 'signature-old': 'no' }, PRE_V3_SIGNATURE_HEADER)).toBeUndefined();
+		expect(readHeader({ 'heygen-signature': 'current' }, PRE_V3_SIGNATURE_HEADER)).toBeUndefined();
 	});
 
 	// The names must be passed lower-case (the exported constants are): a mixed-case *name* never
@@ -417,7 +417,7 @@ describe('readHeader', () => {
 			verifySignature({
 				rawBody: Buffer.from(BODY),
 				secret: SECRET,
-				signature: readHeader(headers, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER),
+				signature: readHeader(headers, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER),
 				timestamp: readHeader(headers, TIMESTAMP_HEADER),
 				toleranceSeconds: 300,
 				nowSeconds: NOW,
@@ -515,7 +515,7 @@ describe('property: arbitrary header strings never throw', () => {
 			}).not.toThrow();
 			// A random header cannot be the correct digest.
 			expect(result?.valid).toBe(false);
-			expect(() => readHeader({ 'heygen-signature': header, Signature: [header] }, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)).not.toThrow();
+			expect(() => readHeader({ 'heygen-signature': header, Signature: [header] }, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER)).not.toThrow();
 			expect(() => parseTimestamp(header)).not.toThrow();
 		}
 	});

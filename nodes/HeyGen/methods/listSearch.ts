@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { eventTypeDisplayName } from '../eventCatalogue';
-import { listEndpoints, type WebhookEndpoint } from '../webhookApi';
+import { eventTypeDisplayName } from '../../shared/eventCatalogue';
+import { listEndpoints, type WebhookEndpoint } from '../../shared/webhookApi';
 
 /** `https://… · Avatar Video Success, Avatar Video Fail · ep_123`: what tells two endpoints apart. */
 function endpointLabel(endpoint: WebhookEndpoint): string {

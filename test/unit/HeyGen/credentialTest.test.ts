@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workfl
 
 import { HeyGen } from '../../../nodes/HeyGen/HeyGen.node';
 import { HeyGenWebhooksApi } from '../../../credentials/HeyGenWebhooksApi.credentials';
-import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from '../../../nodes/shared/credentialTest';
+import { CREDENTIAL_TEST_NAME, testHeyGenCredential } from '../../../nodes/HeyGen/credentialTest';
 
 /** The "HeyGen API" credential's Test button: HeyGen's user object or a message naming the setting to fix. */
 const KEY = 'test-key-do-not-print';

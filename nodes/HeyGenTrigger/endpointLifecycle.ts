@@ -2,8 +2,8 @@ import { randomUUID } from 'crypto';
 import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
 import { planEndpoint, type DesiredEndpoint, type EndpointStep, type RegisteredEndpoint } from './endpointPlan';
-import { explainRefusedUrl } from './refusedUrl';
-import { asNodeError, HeyGenApiError } from './transport';
+import { explainRefusedUrl } from '../shared/refusedUrl';
+import { asNodeError, HeyGenApiError } from '../shared/transport';
 import {
 	createEndpoint,
 	deleteEndpoint,
@@ -11,7 +11,7 @@ import {
 	rotateEndpointSecret,
 	updateEndpoint,
 	type WebhookEndpoint,
-} from './webhookApi';
+} from '../shared/webhookApi';
 
 /** What the trigger tells a user whose webhook URL HeyGen refused. */
 export const TRIGGER_URL_ADVICE =

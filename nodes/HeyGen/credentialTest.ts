@@ -5,7 +5,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, normaliseBaseUrl } from './transport';
+import { DEFAULT_BASE_URL, normaliseBaseUrl } from '../shared/transport';
 
 /**
  * The "HeyGen API" credential's Test button. A request test with rules cannot demand a body
@@ -19,7 +19,7 @@ const USER_PATH = '/v3/users/me';
 const CHECK_BASE_URL = `Check the Base URL: leave it as ${DEFAULT_BASE_URL} unless you use a HeyGen sandbox.`;
 const CHECK_API_KEY = 'Check the API Key, from Settings → API in the HeyGen app.';
 
-interface LegacyResponse {
+interface FullResponse {
 	statusCode: number;
 	body: unknown;
 }
@@ -43,7 +43,7 @@ function userOf(body: unknown): IDataObject | undefined {
 }
 
 /** Judges one answer of `GET /v3/users/me`; pure, so every case is testable without n8n. */
-export function judgeUserAnswer(baseUrl: string, response: LegacyResponse): INodeCredentialTestResult {
+export function judgeUserAnswer(baseUrl: string, response: FullResponse): INodeCredentialTestResult {
 	const { statusCode, body } = response;
 	if (statusCode === 401) return fail(`HeyGen rejected the API key (401 unauthorized). ${CHECK_API_KEY}`);
 	if (statusCode === 403) {
@@ -78,10 +78,10 @@ export async function testHeyGenCredential(
 	}
 	const apiKey = credential.data?.apiKey;
 	if (typeof apiKey !== 'string' || apiKey.trim() === '') return fail(`The API Key is empty. ${CHECK_API_KEY}`);
-	// n8n hands a credential test only the legacy `request` helper (no httpRequest), on 1.x and
+	// n8n hands a credential test only the older `request` helper (no httpRequest), on 1.x and
 	// 2.x alike; it carries n8n's proxy and SSRF settings, unlike a client of our own.
 	const { request } = this.helpers;
-	let response: LegacyResponse;
+	let response: FullResponse;
 	try {
 		response = (await request({
 			method: 'GET',
@@ -91,7 +91,7 @@ export async function testHeyGenCredential(
 			simple: false,
 			resolveWithFullResponse: true,
 			timeout: 15_000,
-		})) as LegacyResponse;
+		})) as FullResponse;
 	} catch (error) {
 		return judgeNoAnswer(baseUrl, error as { code?: string; message?: string });
 	}

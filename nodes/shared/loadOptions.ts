@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { BUILT_IN_EVENT_TYPES, toEventTypeOptions } from '../eventCatalogue';
-import { listEventTypes } from '../webhookApi';
+import { BUILT_IN_EVENT_TYPES, toEventTypeOptions } from './eventCatalogue';
+import { listEventTypes } from './webhookApi';
 
 /** The live event types for the "Events" dropdowns; the built-in list when HeyGen is unreachable. */
 export async function getEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

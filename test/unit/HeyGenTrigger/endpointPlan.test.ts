@@ -3,12 +3,12 @@ import {
 	type DesiredEndpoint,
 	type EndpointPlan,
 	type RegisteredEndpoint,
-} from '../../../nodes/shared/endpointPlan';
+} from '../../../nodes/HeyGenTrigger/endpointPlan';
 import type { WebhookEndpoint } from '../../../nodes/shared/webhookApi';
 
 /**
  * Every activation case of the README's "Endpoint lifecycle", as the plan checkExists runs
- * (test/unit/shared/endpointLifecycle.test.ts runs the lifecycle against the sandbox).
+ * (test/workflow/HeyGenTrigger/endpointLifecycle.test.ts runs the lifecycle against the sandbox).
  */
 
 const URL = 'https://n8n.example.com/webhook/abc/webhook';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { WebhookEndpoint } from './webhookApi';
+import type { WebhookEndpoint } from '../shared/webhookApi';
 
 /**
  * What activation must do to reach exactly one HeyGen endpoint for the trigger's URL whose secret

@@ -13,6 +13,7 @@ import {
 	DEFAULT_TOLERANCE_SECONDS,
 	EVENT_ID_HEADER,
 	readHeader,
+	timestampToleranceField,
 	verifySignature,
 } from '../../../shared/signature';
 
@@ -117,16 +118,7 @@ export const description: INodeProperties[] = [
 		description: 'The value of the Heygen-Timestamp request header (Unix seconds)',
 		displayOptions: showOnlyForVerify,
 	},
-	{
-		displayName: 'Timestamp Tolerance (Seconds)',
-		name: 'timestampTolerance',
-		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: DEFAULT_TOLERANCE_SECONDS,
-		description:
-			'Reject deliveries whose timestamp is further than this from now. HeyGen does not sign the timestamp: this catches stale retries, not a replayed body with a fresh timestamp. 0 turns the check off.',
-		displayOptions: showOnlyForVerify,
-	},
+	timestampToleranceField(showOnlyForVerify),
 ];
 
 /** Header values from expressions may be missing, numbers, or arrays. */
