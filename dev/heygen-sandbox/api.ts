@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, defaultCode, defaultMessage, errorBody } from './errors';
 import type { FaultInjector } from './faults';
-import { bodyForLog, headerValue, parseJsonObject, queryObject, readBody, sendJson } from './http-util';
+import { bodyForLog, headerValue, parseJsonObject, queryObject, readBody, sendJson } from './httpMessages';
 import { IdempotencyStore, validateIdempotencyKey } from './idempotency';
 import type { BearerVerdict } from './oauth';
 import { newEndpointId, newSecret } from './ids';

@@ -1,7 +1,7 @@
 // The unauthenticated control API under /_sandbox/: lets tests, the CLI and humans drive the
 // sandbox over HTTP (fire events, create and end jobs, inject faults, read the logs, see secrets).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPlainObject, parseJsonObject, readBody, sendJson } from './http-util';
+import { isPlainObject, parseJsonObject, readBody, sendJson } from './httpMessages';
 import { JobStateError } from './jobs';
 import type { OAuthClientInfo, OAuthClientInput, OAuthLogEntry } from './oauth';
 import type {

@@ -5,7 +5,7 @@
 // Kept in memory only: a restarted sandbox forgets clients and tokens (reconnect the credential).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { headerValue, readBody } from './http-util';
+import { headerValue, readBody } from './httpMessages';
 import type { Account, SandboxState } from './state';
 
 export const AUTHORIZE_PATH = '/oauth/authorize';

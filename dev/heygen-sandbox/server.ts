@@ -8,7 +8,7 @@ import { HeyGenApi } from './api';
 import { ControlApi, type ControlTarget } from './control';
 import { DEFAULT_RETRY_SCHEDULE_MS, DeliveryEngine } from './delivery';
 import { FaultInjector } from './faults';
-import { sendJson } from './http-util';
+import { sendJson } from './httpMessages';
 import { callbackFields, jobDuration, JobRunner, jobRecord, VIDEO_TYPES, type JobFields } from './jobs';
 import { OAuthServer, type OAuthClientInfo, type OAuthClientInput, type OAuthLogEntry } from './oauth';
 import { publicEndpoint, SandboxState, type StateSnapshot } from './state';

@@ -5,7 +5,7 @@ import { join } from 'path';
 
 import { eventTypeDisplayName } from '../../nodes/shared/eventCatalogue';
 import { HeyGenSandbox, type DeliveryAttempt, type FiredEvent } from '../../dev/heygen-sandbox/server';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { startReceiver, type Receiver } from '../support/receiver';
 import { N8N_VERSION } from '../../dev/n8n/paths';
 import { deliver, endpointsFor, webhookNode } from '../../dev/n8n/heygen';
 import {

@@ -2,7 +2,7 @@ import axios from 'axios';
 import { randomUUID } from 'crypto';
 
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { consent } from '../../dev/heygen-sandbox/testing/consent';
+import { consent } from '../support/consent';
 import { waitForEndpoints, TRIGGER_NAME, webhookNode } from '../../dev/n8n/heygen';
 import {
 	ACTION_TYPE,

@@ -1,5 +1,5 @@
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { startReceiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { startReceiver } from '../support/receiver';
 import { CREDENTIAL_TYPE, freePort, N8nInstance, PACKAGE_NAME } from '../../dev/n8n/n8n';
 
 /** The packed package, installed as a community package, loads in a real n8n (2.41.1 by default). */

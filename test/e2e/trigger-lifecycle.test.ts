@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { startReceiver, type Receiver } from '../support/receiver';
 import {
 	afterMarker,
 	countByEvent,

@@ -1,7 +1,7 @@
 // HeyGen v3 webhook-management API as simulated by the sandbox.
 import { HeyGenSandbox, type EndpointRecord, type EventTypeInfo } from '../../dev/heygen-sandbox/server';
-import { heygen, type EitherBody, type Envelope, type ErrorEnvelope } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen, type EitherBody, type Envelope, type ErrorEnvelope } from '../support/heygenClient';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 const ENDPOINTS = '/v3/webhooks/endpoints';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parseCommand, UsageError, DEFAULT_SANDBOX_URL } from '../../dev/heygen-sandbox/cli-args';
 import { run, type CliIo } from '../../dev/heygen-sandbox/cli';
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { heygen } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen } from '../support/heygenClient';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 describe('CLI argument parser', () => {
 	it('parses serve with defaults and repeated keys', () => {

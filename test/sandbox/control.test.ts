@@ -1,8 +1,8 @@
 // The /_sandbox control API.
 import { createHmac } from 'node:crypto';
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { heygen } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen } from '../support/heygenClient';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 describe('HeyGen sandbox: control API', () => {
 	let sandbox: HeyGenSandbox;

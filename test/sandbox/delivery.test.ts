@@ -1,8 +1,8 @@
 // Webhook deliveries: signing, headers, retries, timeouts, matching, rotation.
 import { createHmac } from 'node:crypto';
 import { HeyGenSandbox, type DeliveryAttempt, type EndpointRecord } from '../../dev/heygen-sandbox/server';
-import { heygen, type Envelope } from '../../dev/heygen-sandbox/testing/client';
-import { receiverPool, type Received } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen, type Envelope } from '../support/heygenClient';
+import { receiverPool, type Received } from '../support/receiver';
 
 /** Computed independently of the sandbox's own signing code. */
 const hmacHex = (secret: string, raw: Buffer): string => createHmac('sha256', secret).update(raw).digest('hex');

@@ -1,7 +1,7 @@
 // Fault injection on the v3 API surface.
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { heygen } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen } from '../support/heygenClient';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 const ENDPOINTS = '/v3/webhooks/endpoints';
 

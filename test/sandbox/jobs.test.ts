@@ -2,8 +2,8 @@
 // job's end sends: the signed event to endpoints and the same envelope, unsigned, to its callback_url.
 import { createHmac } from 'node:crypto';
 import { HeyGenSandbox, type DeliveryAttempt, type EndpointRecord, type JobRecord } from '../../dev/heygen-sandbox/server';
-import { heygen, type EitherBody, type Envelope, type ErrorEnvelope } from '../../dev/heygen-sandbox/testing/client';
-import { receiverPool, type Received } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen, type EitherBody, type Envelope, type ErrorEnvelope } from '../support/heygenClient';
+import { receiverPool, type Received } from '../support/receiver';
 
 /** Computed independently of the sandbox's own signing code. */
 const hmacHex = (secret: string, raw: Buffer): string => createHmac('sha256', secret).update(raw).digest('hex');

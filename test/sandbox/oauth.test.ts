@@ -3,8 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import axios from 'axios';
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
-import { heygen } from '../../dev/heygen-sandbox/testing/client';
-import { consent } from '../../dev/heygen-sandbox/testing/consent';
+import { heygen } from '../support/heygenClient';
+import { consent } from '../support/consent';
 
 const REDIRECT = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
 const PUBLIC_CLIENT = 'n8n-public-client';

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HeyGenSandbox, type DeliveryAttempt, type EndpointRecord, type SandboxOptions } from '../../dev/heygen-sandbox/server';
-import { heygen, type Envelope } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Receiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen, type Envelope } from '../support/heygenClient';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 const KEY = 'persist-key';
 const hmacHex = (secret: string, raw: Buffer): string => createHmac('sha256', secret).update(raw).digest('hex');

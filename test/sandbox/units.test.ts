@@ -6,8 +6,8 @@ import { SandboxState } from '../../dev/heygen-sandbox/state';
 import { BUILT_IN_EVENT_TYPES } from '../../nodes/shared/eventCatalogue';
 import { isLoopbackHost, validateWebhookUrl } from '../../dev/heygen-sandbox/probe';
 import { HeyGenSandbox, signBody, DEFAULT_RETRY_SCHEDULE_MS } from '../../dev/heygen-sandbox/server';
-import { heygen } from '../../dev/heygen-sandbox/testing/client';
-import { startReceiver } from '../../dev/heygen-sandbox/testing/receiver';
+import { heygen } from '../support/heygenClient';
+import { startReceiver } from '../support/receiver';
 
 describe('sandbox units', () => {
 	it('serves the package\'s event catalogue, with a sample payload for every type', () => {

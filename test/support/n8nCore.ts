@@ -22,9 +22,9 @@ import {
 	type Workflow,
 } from 'n8n-workflow';
 
-import { HeyGenWebhooksApi } from '../../../credentials/HeyGenWebhooksApi.credentials';
-import { HeyGen } from '../../../nodes/HeyGen/HeyGen.node';
-import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
+import { HeyGenWebhooksApi } from '../../credentials/HeyGenWebhooksApi.credentials';
+import { HeyGen } from '../../nodes/HeyGen/HeyGen.node';
+import { HeyGenTrigger } from '../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 
 // n8n-core reads its instance settings (an encryption key in a settings file) from the user
 // folder: one throw-away folder per test file.

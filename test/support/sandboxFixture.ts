@@ -1,8 +1,8 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { heygen } from '../../../dev/heygen-sandbox/testing/client';
-import { startReceiver, type Receiver } from '../../../dev/heygen-sandbox/testing/receiver';
-import { HeyGenSandbox, type CallRecord, type EndpointRecord } from '../../../dev/heygen-sandbox/server';
+import { heygen } from './heygenClient';
+import { startReceiver, type Receiver } from './receiver';
+import { HeyGenSandbox, type CallRecord, type EndpointRecord } from '../../dev/heygen-sandbox/server';
 import type { LoadOptionsContext } from 'n8n-core';
 import { HEYGEN_CREDENTIALS, heyGenWorkflow, loadOptionsContext, runWorkflow, type HeyGenNodeOptions, type WorkflowResult } from './runWorkflow';
 

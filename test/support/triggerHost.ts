@@ -11,8 +11,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { startReceiver, type Receiver, type Received } from '../../../dev/heygen-sandbox/testing/receiver';
-import { HeyGenTrigger } from '../../../nodes/HeyGenTrigger/HeyGenTrigger.node';
+import { startReceiver, type Receiver, type Received } from './receiver';
+import { HeyGenTrigger } from '../../nodes/HeyGenTrigger/HeyGenTrigger.node';
 import { additionalData, NODE_TYPES, PACKAGE } from './n8nCore';
 import { HEYGEN_CREDENTIALS } from './runWorkflow';
 
@@ -123,7 +123,7 @@ export function freshProcess(): HeyGenTrigger {
 	let node: HeyGenTrigger | undefined;
 	jest.isolateModules(() => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const module = require('../../../nodes/HeyGenTrigger/HeyGenTrigger.node') as { HeyGenTrigger: typeof HeyGenTrigger };
+		const module = require('../../nodes/HeyGenTrigger/HeyGenTrigger.node') as { HeyGenTrigger: typeof HeyGenTrigger };
 		node = new module.HeyGenTrigger();
 	});
 	return node!;

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
-import { searchWebhookEndpoints } from '../../../nodes/shared/methods/listSearch';
-import { useSandbox } from '../harness/sandboxFixture';
+import { searchWebhookEndpoints } from '../../../nodes/HeyGen/methods/listSearch';
+import { useSandbox } from '../../support/sandboxFixture';
 
 const heygen = useSandbox();
 

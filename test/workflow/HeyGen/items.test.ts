@@ -1,4 +1,4 @@
-import { useSandbox } from '../harness/sandboxFixture';
+import { useSandbox } from '../../support/sandboxFixture';
 
 const heygen = useSandbox();
 

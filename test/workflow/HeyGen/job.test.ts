@@ -1,4 +1,4 @@
-import { useSandbox } from '../harness/sandboxFixture';
+import { useSandbox } from '../../support/sandboxFixture';
 
 /** Video and Video Translation → Get and Wait for Completion, in n8n-core against the sandbox's jobs. */
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { signBody } from '../../../dev/heygen-sandbox/server';
-import { useSandbox } from '../harness/sandboxFixture';
+import { useSandbox } from '../../support/sandboxFixture';
 
 const heygen = useSandbox();
 const SECRET_CREDENTIALS = 'heyGenWebhookSecretApi';

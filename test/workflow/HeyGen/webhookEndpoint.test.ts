@@ -1,8 +1,8 @@
 import type { INode } from 'n8n-workflow';
 
 import { isHeyGenId } from '../../../nodes/shared/heyGenId';
-import { PACKAGE } from '../harness/n8nCore';
-import { useSandbox } from '../harness/sandboxFixture';
+import { PACKAGE } from '../../support/n8nCore';
+import { useSandbox } from '../../support/sandboxFixture';
 
 const OTHER_KEY = 'sk_live_very_secret_key';
 const heygen = useSandbox({ apiKeys: ['sandbox-api-key', OTHER_KEY] });

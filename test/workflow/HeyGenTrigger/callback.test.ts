@@ -1,6 +1,6 @@
 import { HeyGenSandbox, signBody } from '../../../dev/heygen-sandbox/server';
-import { heygen } from '../../../dev/heygen-sandbox/testing/client';
-import { hostTrigger, type TriggerHost } from '../harness/triggerHost';
+import { heygen } from '../../support/heygenClient';
+import { hostTrigger, type TriggerHost } from '../../support/triggerHost';
 
 /**
  * The HeyGen Trigger's per-job callbacks in n8n-core's contexts, against the sandbox's jobs:

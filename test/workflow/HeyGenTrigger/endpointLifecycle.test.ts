@@ -7,11 +7,11 @@ import {
 	createWebhookEndpoint,
 	deleteWebhookEndpoint,
 	type SecretKeeper,
-} from '../../../nodes/shared/endpointLifecycle';
-import type { DesiredEndpoint, RegisteredEndpoint } from '../../../nodes/shared/endpointPlan';
+} from '../../../nodes/HeyGenTrigger/endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from '../../../nodes/HeyGenTrigger/endpointPlan';
 import { HeyGenApiError } from '../../../nodes/shared/transport';
 import { HeyGenSandbox } from '../../../dev/heygen-sandbox/server';
-import { startReceiver, type Receiver } from '../../../dev/heygen-sandbox/testing/receiver';
+import { startReceiver, type Receiver } from '../../support/receiver';
 
 /**
  * The trigger's endpoint lifecycle against the real local HeyGen simulator: real HTTP, real

@@ -1,5 +1,5 @@
 import { HeyGenSandbox, signBody } from '../../../dev/heygen-sandbox/server';
-import { freshProcess, hostTrigger, type HostOptions, type TriggerHost } from '../harness/triggerHost';
+import { freshProcess, hostTrigger, type HostOptions, type TriggerHost } from '../../support/triggerHost';
 
 const API_KEY = 'sandbox-api-key';
 let sandbox: HeyGenSandbox;
