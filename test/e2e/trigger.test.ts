@@ -303,7 +303,12 @@ describe('HeyGen Trigger in n8n', () => {
 		await waitForEndpoints(sandbox, apiKey, workflow.testUrl, 1);
 		await n8n.stopListening(workflow.id);
 		await waitForEndpoints(sandbox, apiKey, workflow.testUrl, 0);
-		expect(endpointsFor(sandbox, apiKey, workflow.url)).toHaveLength(0);
+		// Listening registered the test URL, three times, and never the production URL.
+		const registered = sandbox
+			.calls({ method: 'POST', path: '/v3/webhooks/endpoints' })
+			.map((call) => (call.body as { url?: string } | null)?.url)
+			.filter((url) => url === workflow.url || url === workflow.testUrl);
+		expect(registered).toEqual([workflow.testUrl, workflow.testUrl, workflow.testUrl]);
 	});
 
 	async function sandboxApi(method: string, path: string, body?: unknown) {

@@ -31,6 +31,8 @@ export interface TriggerHost {
 	staticData(): IDataObject;
 	/** Replaces how n8n creates executions (default: records them in `executions`). */
 	setRunExecution(run: RunExecution): void;
+	/** Another n8n process saved static data last, overwriting what this one saved. */
+	overwriteStaticData(data: IDataObject): void;
 	/** The user edits the trigger (publish it again to apply, as in n8n: deactivate, then activate). */
 	setParameters(parameters: INode['parameters']): void;
 	/** n8n's activation: checkExists(), then create() if that said no. */
@@ -248,6 +250,9 @@ export async function hostTrigger(
 		staticData: () => structuredClone(saved),
 		setRunExecution: (run) => {
 			runExecution = run;
+		},
+		overwriteStaticData: (data) => {
+			saved = structuredClone(data);
 		},
 		setParameters: (parameters) => {
 			node.parameters = parameters;

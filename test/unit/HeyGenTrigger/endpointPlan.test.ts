@@ -289,13 +289,47 @@ describe('planEndpoint', () => {
 		expect(JSON.stringify({ registered, endpoints })).toBe(before);
 	});
 
-	it('converges: after its steps, the same list plans nothing more', () => {
-		const registered: RegisteredEndpoint = {};
-		const endpoints = [endpoint('ep_1', { events: null }), endpoint('ep_2')];
-		const first = plan({ endpoints, stored: registered });
-		expect(first.outcome).toBe('keep');
-		// What HeyGen and static data look like after the steps ran.
-		const after = [endpoint('ep_1')];
-		expect(plan({ endpoints: after, stored: stored('ep_1') })).toEqual({ steps: [], outcome: 'keep' });
+	it.each(cases)('converges (%s): once its steps ran against HeyGen and static data, the plan is to keep what is there', (_name, c) => {
+		const desired = c.desired ?? wanted();
+		const { endpoints, stored: after } = applyPlan(plan(c), c.endpoints, c.stored ?? {}, desired);
+		expect(plan({ endpoints, stored: after, secretOpens: true, desired })).toEqual({ steps: [], outcome: 'keep' });
+		// Exactly one endpoint on the URL, and it is the stored one.
+		expect(endpoints.filter((listed) => listed.url === desired.url).map((listed) => listed.endpoint_id)).toEqual([after.endpointId]);
 	});
 });
+
+/**
+ * What endpointLifecycle.ts does with a plan, against a list standing in for HeyGen's: each step,
+ * then create() when the outcome says so.
+ */
+function applyPlan(
+	result: EndpointPlan,
+	listed: WebhookEndpoint[],
+	storedBefore: RegisteredEndpoint,
+	desired: DesiredEndpoint,
+): { endpoints: WebhookEndpoint[]; stored: RegisteredEndpoint } {
+	let endpoints = listed.map((entry) => ({ ...entry }));
+	let registered: RegisteredEndpoint = { ...storedBefore };
+	for (const step of result.steps) {
+		switch (step.step) {
+			case 'forget':
+				registered = {};
+				break;
+			case 'delete':
+				endpoints = endpoints.filter((entry) => entry.endpoint_id !== step.endpointId);
+				break;
+			case 'adopt':
+				registered = { endpointId: step.endpointId, sealedSecret: 'v1.rotated', url: step.url, entityId: step.entityId };
+				break;
+			case 'patch':
+				endpoints = endpoints.map((entry) => (entry.endpoint_id === step.endpointId ? { ...entry, ...step.changes } : entry));
+				registered.url = step.url;
+				break;
+		}
+	}
+	if (result.outcome === 'create') {
+		endpoints.push(endpoint('ep_created', { url: desired.url, events: desired.events, entity_id: desired.entityId ?? null }));
+		registered = { endpointId: 'ep_created', sealedSecret: 'v1.new', url: desired.url, entityId: desired.entityId };
+	}
+	return { endpoints, stored: registered };
+}

@@ -113,6 +113,24 @@ describe('ScopeRecord', () => {
 			expect(record.isDuplicate(keysOf(4))).toBe(true);
 		});
 
+		it('keeps a key accepted mid-hour for at least 24 h and forgets it in the hour after (not an hour early or late)', () => {
+			const accepted = NOW + 1800; // 00:30
+			// As the trigger does for every delivery: fold in static data (which expires), then look.
+			const seenAt = (record: ScopeRecord, at: number, persisted?: PersistedRecord) => {
+				record.absorb(persisted, at);
+				return record.check(keysOf(1), at);
+			};
+			const record = new ScopeRecord();
+			record.claim(keysOf(1), accepted);
+			const saved = stored(record);
+			expect(seenAt(record, accepted + REPLAY_WINDOW_SECONDS - 1)).toBe('duplicate'); // 00:29:59 next day
+			expect(seenAt(record, NOW + REPLAY_WINDOW_SECONDS + 3599)).toBe('duplicate'); // 00:59:59 next day
+			expect(seenAt(record, NOW + REPLAY_WINDOW_SECONDS + 3600)).toBe('new'); // 01:00 next day
+			// The same for a restarted process that only has the persisted copy.
+			expect(seenAt(new ScopeRecord(), accepted + REPLAY_WINDOW_SECONDS - 1, saved)).toBe('duplicate');
+			expect(seenAt(new ScopeRecord(), NOW + REPLAY_WINDOW_SECONDS + 3600, saved)).toBe('new');
+		});
+
 		it('drops expired hours from what it writes and from what it loads', () => {
 			const old = new ScopeRecord();
 			old.claim(keysOf(1), NOW);

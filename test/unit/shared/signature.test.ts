@@ -402,8 +402,8 @@ describe('readHeader', () => {
 		expect(readHeader({ 'heygen-signature': 'current' }, PRE_V3_SIGNATURE_HEADER)).toBeUndefined();
 	});
 
-	// The names must be passed lower-case (the exported constants are): a mixed-case *name* never
-	// matches, although the doc comment says "case-insensitive". Every caller passes the constants.
+	// readHeader lower-cases the names it is given as well as the request's: the constants are
+	// lower-case, but a caller passing 'Heygen-Signature' still finds the header.
 	it('also matches when the name argument itself is mixed case', () => {
 		expect(readHeader({ 'heygen-signature': 'abc' }, 'Heygen-Signature')).toBe('abc');
 	});

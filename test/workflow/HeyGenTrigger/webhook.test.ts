@@ -241,6 +241,28 @@ describe('HeyGen Trigger webhook() in n8n-core\'s WebhookContext, with signed de
 		}
 	});
 
+	it('writes back, even on an ignored delivery, keys another process\'s save overwrote, so a restarted process still ignores their replays', async () => {
+		const secret = sandbox.listEndpoints()[0].secret as string;
+		const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: 'v-overwritten' } });
+		const signed = () => ({ 'Heygen-Signature': signBody(secret, body), 'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)), 'Heygen-Event-Id': 'evt_overwritten' });
+		const before = host.staticData();
+		expect(await post(body, signed())).toEqual({ status: 200, body: { received: true } });
+		host.overwriteStaticData(before); // another process had loaded static data before, and saved after
+
+		// HeyGen's retry is ignored by this process, which knows it, and the write puts the key back.
+		expect(await post(body, signed())).toEqual({ status: 200, body: { received: true, ignored: 'duplicate' } });
+		const restarted = await hostTrigger({ events: [], options: {} }, { apiKey: API_KEY, baseUrl: sandbox.url }, {
+			staticData: host.staticData(),
+			trigger: freshProcess(),
+		});
+		try {
+			expect(await post(body, signed(), restarted.webhookUrl)).toEqual({ status: 200, body: { received: true, ignored: 'duplicate' } });
+			expect(restarted.executions).toHaveLength(0);
+		} finally {
+			await restarted.close();
+		}
+	});
+
 	it('deactivation deletes the endpoint', async () => {
 		await host.deactivate();
 
