@@ -37,8 +37,11 @@ describe('the published package', () => {
 		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) expect(files).toContain(entry);
 	});
 
-	it('packs to at most 40 kB', () => {
-		expect(packed.size).toBeLessThanOrEqual(40_000);
+	// 40 kB until the package took HeyGen's jobs on (per-job callbacks, Video and Video Translation,
+	// waiting, a third credential): about 47 kB since. The budget leaves room for fixes, not for
+	// another resource without a look at what it adds.
+	it('packs to at most 50 kB', () => {
+		expect(packed.size).toBeLessThanOrEqual(50_000);
 	});
 
 	it('has a name of its own, carried by its node types, codex files and example', () => {
