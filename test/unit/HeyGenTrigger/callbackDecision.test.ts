@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import {
 	decideCallback,
 	screenCallback,
@@ -12,6 +9,7 @@ import { keysOf, type DeliveryOptions } from '../../../nodes/HeyGenTrigger/deliv
 import { ScopeRecord } from '../../../nodes/HeyGenTrigger/replayRecord';
 import { RETRY_AFTER_SECONDS, type TriggerAnswer } from '../../../nodes/HeyGenTrigger/triggerAnswer';
 import { parseDelivery } from '../../../nodes/shared/deliveryItem';
+import { readmeAnswerCodes } from '../../support/readme';
 
 /** Every row of the README's table "What happens to a callback", in its order. */
 
@@ -102,26 +100,13 @@ describe('screenCallback / decideCallback: the README callback table', () => {
 
 	it('covers every answer the README lists, and the README lists every answer', () => {
 		const answers = new Set(rows.map(([, row]) => code(run(row).answer)));
-		expect([...answers].sort()).toEqual([...readmeCodes('#### What happens to a callback'), 'accepted'].sort());
+		expect([...answers].sort()).toEqual([...readmeAnswerCodes('#### What happens to a callback'), 'accepted'].sort());
 	});
 });
 
 const code = (answer: TriggerAnswer) =>
 	answer.outcome === 'rejected' ? answer.body.error : answer.outcome === 'ignored' ? answer.body.ignored : 'accepted';
 
-/** The error and ignored codes in the answer column of a README table. */
-function readmeCodes(heading: string): string[] {
-	const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-	const section = readme.split(heading)[1].split('\n#')[0];
-	const codes = new Set<string>();
-	for (const line of section.split('\n').filter((row) => row.startsWith('|'))) {
-		const answer = line.replace(/\\\|/g, '¦').split('|')[2] ?? '';
-		for (const [, found] of answer.matchAll(/"(?:error|ignored)":"([a-z_]+)"/g)) codes.add(found);
-		for (const [, found] of answer.matchAll(/¦"([a-z_]+)"/g)) codes.add(found);
-		for (const [, found] of answer.matchAll(/`([a-z]+_[a-z_]+)`/g)) codes.add(found);
-	}
-	return [...codes];
-}
 
 describe('the item: built from HeyGen\'s answer, never from the callback', () => {
 	it('a completed video: HeyGen\'s URL and status, the callback only adding nothing it says itself', () => {

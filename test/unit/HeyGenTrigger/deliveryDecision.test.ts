@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { decideDelivery, keysOf, type DeliveryInput, type DeliveryOptions } from '../../../nodes/HeyGenTrigger/deliveryDecision';
 import { RETRY_AFTER_SECONDS, type TriggerAnswer as DeliveryDecision } from '../../../nodes/HeyGenTrigger/triggerAnswer';
 import { deliveryKeys, HOLD_SECONDS, ScopeRecord } from '../../../nodes/HeyGenTrigger/replayRecord';
 import type { SigningSecret } from '../../../nodes/HeyGenTrigger/signingSecret';
 import { parseDelivery, simplifyDelivery } from '../../../nodes/shared/deliveryItem';
+import { readmeAnswerCodes } from '../../support/readme';
 
 /** Every row of the README's table "What happens to a delivery", in its order. */
 
@@ -144,24 +143,10 @@ describe('decideDelivery: the README delivery table', () => {
 			const { decision } = decide(row);
 			return decision.outcome === 'rejected' ? decision.body.error : decision.outcome === 'ignored' ? decision.body.ignored : 'accepted';
 		}));
-		expect([...answers].sort()).toEqual([...readmeAnswers(), 'accepted'].sort());
+		expect([...answers].sort()).toEqual([...readmeAnswerCodes('#### What happens to a delivery'), 'accepted'].sort());
 	});
 });
 
-/** The error and ignored codes in the answer column of the README's table "What happens to a delivery". */
-function readmeAnswers(): string[] {
-	const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-	const section = readme.split('#### What happens to a delivery')[1].split('\n#')[0];
-	const codes = new Set<string>();
-	for (const line of section.split('\n').filter((row) => row.startsWith('|'))) {
-		// The second cell, with the table's escaped pipes (`\|`) kept inside it.
-		const answer = line.replace(/\\\|/g, '¦').split('|')[2] ?? '';
-		for (const [, code] of answer.matchAll(/"(?:error|ignored)":"([a-z_]+)"/g)) codes.add(code);
-		for (const [, code] of answer.matchAll(/¦"([a-z_]+)"/g)) codes.add(code);
-		for (const [, code] of answer.matchAll(/`([a-z]+_[a-z_]+)`/g)) codes.add(code);
-	}
-	return [...codes];
-}
 
 describe('decideDelivery: the order of the checks', () => {
 	it('a forged replay is rejected as forged, before the record is consulted or changed', () => {
