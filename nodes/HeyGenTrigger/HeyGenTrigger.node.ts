@@ -119,6 +119,8 @@ export class HeyGenTrigger implements INodeType {
 				// answerOnceRecorded.ts); without it n8n answers with a literal "firstEntryJson".
 				responseData: '',
 				path: 'webhook',
+				// The panel shows the URLs the trigger listens on.
+				ndvHideUrl: '={{ $parameter["listenTo"] === "callbacks" }}',
 			},
 			{
 				// The per-job callback URL. n8n runs webhookMethods[name] once per webhook: as
@@ -128,6 +130,7 @@ export class HeyGenTrigger implements INodeType {
 				responseMode: 'onReceived',
 				responseData: '',
 				path: 'callback',
+				ndvHideUrl: '={{ !["callbacks", "both"].includes($parameter["listenTo"]) }}',
 			},
 		],
 		properties: [
