@@ -9,24 +9,17 @@ import {
 } from 'n8n-workflow';
 
 import { authenticationProperty, nodeCredentials } from '../shared/authentication';
-import {
-	checkEndpointExists,
-	createWebhookEndpoint,
-	deleteWebhookEndpoint,
-} from './endpointLifecycle';
-import type { DesiredEndpoint, RegisteredEndpoint } from './endpointPlan';
 import { EVENTS_SUBTITLE, eventsField, readEventList } from '../shared/eventCatalogue';
 import { getEventTypes } from '../shared/loadOptions';
 import { timestampToleranceField } from '../shared/signature';
-import { getJob } from '../shared/jobApi';
-import { HeyGenApiError } from '../shared/transport';
-import { answerOnceRecorded } from './answerOnceRecorded';
-import { decideCallback, screenCallback, type CallbackInput, type CallbackJob, type JobLookup } from './callbackDecision';
+import { decideCallback, screenCallback, type CallbackInput } from './callbackDecision';
 import { decideDelivery, type DeliveryOptions } from './deliveryDecision';
-import { JobLookups } from './jobLookups';
+import { checkEndpointExists, createWebhookEndpoint, deleteWebhookEndpoint } from './endpointLifecycle';
+import type { DesiredEndpoint, RegisteredEndpoint } from './endpointPlan';
+import { lookUpJob } from './jobLookups';
 import { ReplayRecords, ScopeRecord, type PersistedRecord } from './replayRecord';
 import { forgetOpenedSecret, secretKeeper, signingSecret, type SigningSecret } from './signingSecret';
-import { reject, retryLater, type TriggerAnswer } from './triggerAnswer';
+import { applyAnswer } from './triggerAnswer';
 
 type TriggerOptions = Omit<DeliveryOptions, 'events'> & { entityId?: string };
 
@@ -80,9 +73,6 @@ function listensTo(context: IHookFunctions | IWebhookFunctions): ListenTo {
 	const value = (context as IHookFunctions).getNodeParameter('listenTo', 'events');
 	return value === 'callbacks' || value === 'both' ? value : 'events';
 }
-
-/** This process's answers from HeyGen about callbacks' jobs, and its ration of calls. */
-const lookups = new JobLookups();
 
 /** Said once a minute at most per trigger (see signingSecret.ts), so a flood cannot fill the log. */
 function logUnopenableSecret(this: IWebhookFunctions): void {
@@ -285,15 +275,13 @@ export class HeyGenTrigger implements INodeType {
 		const isCallback = this.getWebhookName() === 'setup';
 
 		const listening = listensTo(this);
-		if (listening === (isCallback ? 'events' : 'callbacks')) {
-			return answer.call(this, notListening(isCallback), staticData, record);
-		}
 		if (!isCallback) {
 			const secret: SigningSecret =
 				scope === undefined
 					? { state: 'none' }
 					: await signingSecret.call(this, staticData, scope, now, () => logUnopenableSecret.call(this));
 			const decision = decideDelivery({
+				listening: listening !== 'callbacks',
 				headers: req.headers,
 				rawBody,
 				options: deliveryOptions,
@@ -302,72 +290,21 @@ export class HeyGenTrigger implements INodeType {
 				record,
 				persistedRecord: staticData.replay,
 			});
-			return answer.call(this, decision, staticData, record);
+			return applyAnswer.call(this, decision, staticData, record);
 		}
 
-		if (scope === undefined) {
-			return answer.call(this, retryLater('not_ready', 'This trigger is still being activated'), staticData, record);
-		}
-		const input: CallbackInput = { rawBody, options: deliveryOptions, now, record, persistedRecord: staticData.replay };
+		const input: CallbackInput = {
+			listening: listening !== 'events',
+			registered: scope !== undefined,
+			rawBody,
+			options: deliveryOptions,
+			now,
+			record,
+			persistedRecord: staticData.replay,
+		};
 		const screened = screenCallback(input);
-		if ('answer' in screened) return answer.call(this, screened.answer, staticData, record);
+		if ('answer' in screened) return applyAnswer.call(this, screened.answer, staticData, record);
 		const lookup = await lookUpJob.call(this, screened.job);
-		return answer.call(this, decideCallback(screened.job, lookup, input), staticData, record);
+		return applyAnswer.call(this, decideCallback(screened.job, lookup, input), staticData, record);
 	}
-}
-
-/** Applies a decision: the sender's answer, the record's save, and for an accepted one its execution. */
-function answer(
-	this: IWebhookFunctions,
-	decision: TriggerAnswer,
-	staticData: TriggerStaticData,
-	record: ScopeRecord,
-): IWebhookResponseData {
-	if (decision.outcome === 'rejected') {
-		const res = this.getResponseObject();
-		if (decision.retryAfter !== undefined) res.setHeader('Retry-After', String(decision.retryAfter));
-		res.status(decision.status).json(decision.body);
-		return { noWebhookResponse: true };
-	}
-	const saveRecord = () => {
-		staticData.replay = record.toPersisted();
-	};
-	if (decision.outcome === 'ignored') {
-		if (decision.saveRecord) saveRecord();
-		return { webhookResponse: decision.body };
-	}
-	return answerOnceRecorded(
-		this.getResponseObject(),
-		{ workflowData: [[{ json: decision.item }]] },
-		decision.body,
-		decision.hold,
-		saveRecord,
-	);
-}
-
-function notListening(isCallback: boolean): TriggerAnswer {
-	return isCallback
-		? reject(404, 'not_listening', 'This trigger does not listen to per-job callbacks: set its "Listen To" to include them')
-		: reject(404, 'not_listening', 'This trigger listens to per-job callbacks only, at its callback URL');
-}
-
-/** HeyGen's word on a callback's job: remembered, rationed (jobLookups.ts), one attempt within HeyGen's 10 s. */
-async function lookUpJob(this: IWebhookFunctions, job: CallbackJob): Promise<JobLookup> {
-	const nowMs = Date.now();
-	const cached = lookups.cached(job.kind, job.id, nowMs);
-	if (cached) return cached;
-	if (!lookups.take(nowMs)) return { state: 'unavailable', reason: 'rate_limited' };
-	let lookup: JobLookup;
-	try {
-		lookup = { state: 'found', job: await getJob.call(this, job.kind, job.id, { attempts: 1, timeoutMs: 5000 }) };
-	} catch (error) {
-		if (error instanceof HeyGenApiError && error.statusCode === 404) {
-			lookup = { state: 'unknown' };
-		} else {
-			this.logger.warn(`HeyGen Trigger "${this.getNode().name}" could not confirm a callback with HeyGen's API: ${(error as Error).message}`);
-			lookup = { state: 'unavailable', reason: 'heygen_error' };
-		}
-	}
-	lookups.remember(job.kind, job.id, lookup, nowMs);
-	return lookup;
 }

@@ -14,6 +14,10 @@ import { accept, ignore, reject, retryLater, type TriggerAnswer } from './trigge
  */
 
 export interface CallbackInput {
+	/** False when the trigger listens to registered events only. */
+	listening: boolean;
+	/** False until activation has stored the trigger's record id. */
+	registered: boolean;
 	rawBody: Buffer;
 	options: DeliveryOptions;
 	/** Unix seconds. */
@@ -49,6 +53,10 @@ function parseObject(rawBody: Buffer): IDataObject | undefined {
 
 /** Before asking HeyGen: which job the body names, and whether the record already answers for it. */
 export function screenCallback(input: CallbackInput): { answer: TriggerAnswer } | { job: CallbackJob } {
+	if (!input.listening) {
+		return { answer: reject(404, 'not_listening', 'This trigger does not listen to per-job callbacks: set its "Listen To" to include them') };
+	}
+	if (!input.registered) return { answer: retryLater('not_ready', 'This trigger is still being activated') };
 	const body = parseObject(input.rawBody);
 	if (!body) return { answer: reject(400, 'invalid_body', "The body must be a JSON object: HeyGen's {event_type, event_data}") };
 	const data = (body.event_data !== null && typeof body.event_data === 'object' ? body.event_data : {}) as IDataObject;

@@ -32,6 +32,8 @@ export interface DeliveryOptions {
 }
 
 export interface DeliveryInput {
+	/** False when the trigger listens to per-job callbacks only. */
+	listening: boolean;
 	headers: Record<string, string | string[] | undefined>;
 	rawBody: Buffer;
 	options: DeliveryOptions;
@@ -74,6 +76,7 @@ function itemFor(
 export function decideDelivery(input: DeliveryInput): TriggerAnswer {
 	const { headers, rawBody, options, now, secret, record } = input;
 
+	if (!input.listening) return reject(404, 'not_listening', 'This trigger listens to per-job callbacks only, at its callback URL');
 	const signature = readHeader(headers, SIGNATURE_HEADER, PRE_V3_SIGNATURE_HEADER);
 	if (signature === undefined) return reject(401, 'missing_signature', 'Missing Heygen-Signature header');
 	// A 5xx makes HeyGen retry for 24 h; a 401 would drop a genuine event.

@@ -1,6 +1,8 @@
-import type { JobKind } from '../shared/jobApi';
-import { jobOutcome } from '../shared/jobApi';
-import type { JobLookup } from './callbackDecision';
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import { getJob, jobOutcome, type JobKind } from '../shared/jobApi';
+import { HeyGenApiError } from '../shared/transport';
+import type { CallbackJob, JobLookup } from './callbackDecision';
 
 /**
  * What a flood of forged callbacks can cost: anyone who learns the callback URL can make the
@@ -56,4 +58,33 @@ export class JobLookups {
 		this.cache.set(key, { lookup, until });
 		if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
 	}
+}
+
+/** This process's answers and ration (one for every trigger it serves). */
+const lookups = new JobLookups();
+/** When a failed HeyGen call was last logged: once a minute at most, so a flood cannot fill the log. */
+let warnedAt = 0;
+
+/** HeyGen's word on a callback's job: remembered, rationed, one attempt within HeyGen's 10 s. */
+export async function lookUpJob(this: IWebhookFunctions, job: CallbackJob): Promise<JobLookup> {
+	const nowMs = Date.now();
+	const cached = lookups.cached(job.kind, job.id, nowMs);
+	if (cached) return cached;
+	if (!lookups.take(nowMs)) return { state: 'unavailable', reason: 'rate_limited' };
+	let lookup: JobLookup;
+	try {
+		lookup = { state: 'found', job: await getJob.call(this, job.kind, job.id, { attempts: 1, timeoutMs: 5000 }) };
+	} catch (error) {
+		if (error instanceof HeyGenApiError && error.statusCode === 404) {
+			lookup = { state: 'unknown' };
+		} else {
+			if (nowMs - warnedAt >= 60_000) {
+				warnedAt = nowMs;
+				this.logger.warn(`HeyGen Trigger "${this.getNode().name}" could not confirm a callback with HeyGen's API: ${(error as Error).message}`);
+			}
+			lookup = { state: 'unavailable', reason: 'heygen_error' };
+		}
+	}
+	lookups.remember(job.kind, job.id, lookup, nowMs);
+	return lookup;
 }

@@ -1,11 +1,12 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { Hold } from './replayRecord';
+import { answerOnceRecorded } from './answerOnceRecorded';
+import type { Hold, PersistedRecord, ScopeRecord } from './replayRecord';
 
 /**
  * What the trigger answers to one request, signed event or per-job callback: the README's tables
  * "What happens to a delivery" and "What happens to a callback". Built by the pure deciders
- * (deliveryDecision.ts, callbackDecision.ts); `webhook()` applies it.
+ * (deliveryDecision.ts, callbackDecision.ts); `webhook()` applies it (`applyAnswer`).
  */
 
 export type IgnoredReason = 'duplicate' | 'event_type' | 'callback_id';
@@ -57,4 +58,36 @@ export function ignore(ignored: IgnoredReason, saveRecord: boolean): TriggerAnsw
 
 export function accept(item: IDataObject, hold: Hold): TriggerAnswer {
 	return { outcome: 'accepted', status: 200, body: { received: true }, item, hold };
+}
+
+/**
+ * Applies a decision in webhook(): the sender's answer, the record's write to static data, and for
+ * an accepted one its execution (answered once n8n has recorded it).
+ */
+export function applyAnswer(
+	this: IWebhookFunctions,
+	decision: TriggerAnswer,
+	staticData: { replay?: PersistedRecord },
+	record: ScopeRecord,
+): IWebhookResponseData {
+	if (decision.outcome === 'rejected') {
+		const res = this.getResponseObject();
+		if (decision.retryAfter !== undefined) res.setHeader('Retry-After', String(decision.retryAfter));
+		res.status(decision.status).json(decision.body);
+		return { noWebhookResponse: true };
+	}
+	const saveRecord = () => {
+		staticData.replay = record.toPersisted();
+	};
+	if (decision.outcome === 'ignored') {
+		if (decision.saveRecord) saveRecord();
+		return { webhookResponse: decision.body };
+	}
+	return answerOnceRecorded(
+		this.getResponseObject(),
+		{ workflowData: [[{ json: decision.item }]] },
+		decision.body,
+		decision.hold,
+		saveRecord,
+	);
 }

@@ -43,6 +43,10 @@ interface Row {
 	held?: Buffer[];
 	/** What HeyGen's API says; none: the callback must be answered without asking. */
 	lookup?: JobLookup;
+	/** False: Listen To is Events only. */
+	listening?: boolean;
+	/** False: activation has not stored the record id yet. */
+	registered?: boolean;
 }
 
 function run(row: Row) {
@@ -50,6 +54,8 @@ function run(row: Row) {
 	for (const event of row.accepted ?? []) record.claim(keysOf('evt_1', event, parseDelivery(event)!), NOW - 60);
 	for (const event of row.held ?? []) record.hold(keysOf('evt_1', event, parseDelivery(event)!), NOW - 5);
 	const input: CallbackInput = {
+		listening: row.listening ?? true,
+		registered: row.registered ?? true,
 		rawBody: row.rawBody ?? videoCallback(),
 		options: { events: [], ...row.options },
 		now: NOW,
@@ -76,6 +82,8 @@ const signedEvent = (eventType: string, data: Record<string, unknown>) => body({
 describe('screenCallback / decideCallback: the README callback table', () => {
 	const rows: Array<[string, Row, ReturnType<typeof expect.objectContaining>, boolean]> = [
 		// name, row, answer, whether HeyGen was asked
+		['Listen To: Events only → 404 not_listening', { listening: false }, rejected(404, 'not_listening'), false],
+		['before activation stored the record → 503 not_ready', { registered: false }, retryLater('not_ready'), false],
 		['not JSON → 400 invalid_body', { rawBody: body('{"event_type":') }, rejected(400, 'invalid_body'), false],
 		['a JSON array → 400 invalid_body', { rawBody: body('[]') }, rejected(400, 'invalid_body'), false],
 		['no job id → 400 invalid_body', { rawBody: body({ event_type: 'avatar_video.success', event_data: { url: 'x' } }) }, rejected(400, 'invalid_body'), false],
@@ -174,7 +182,7 @@ describe('the item: built from HeyGen\'s answer, never from the callback', () =>
 describe('one execution per job outcome, across both paths', () => {
 	it('a callback held for a job makes its signed event wait, and once confirmed, a duplicate', () => {
 		const record = new ScopeRecord();
-		const input: CallbackInput = { rawBody: videoCallback(), options: { events: [] }, now: NOW, record, persistedRecord: undefined };
+		const input: CallbackInput = { listening: true, registered: true, rawBody: videoCallback(), options: { events: [] }, now: NOW, record, persistedRecord: undefined };
 		const screened = screenCallback(input) as { job: CallbackJob };
 		const answer = decideCallback(screened.job, video('completed'), input) as Extract<TriggerAnswer, { outcome: 'accepted' }>;
 		const event = signedEvent('avatar_video.success', { video_id: VIDEO, url: 'https://files.heygen.ai/v.mp4' });
@@ -194,7 +202,7 @@ describe('one execution per job outcome, across both paths', () => {
 
 	it('the record can change while HeyGen is asked: the later copy is then a duplicate', () => {
 		const record = new ScopeRecord();
-		const input: CallbackInput = { rawBody: videoCallback(), options: { events: [] }, now: NOW, record, persistedRecord: undefined };
+		const input: CallbackInput = { listening: true, registered: true, rawBody: videoCallback(), options: { events: [] }, now: NOW, record, persistedRecord: undefined };
 		const screened = screenCallback(input) as { job: CallbackJob };
 		const event = signedEvent('avatar_video.success', { video_id: VIDEO });
 		record.claim(keysOf('evt_1', event, parseDelivery(event)!), NOW); // the signed event won meanwhile

@@ -42,6 +42,8 @@ interface Row {
 	persisted?: Array<[eventId: string | undefined, rawBody: Buffer]>;
 	/** Keys of deliveries this process holds while n8n creates their executions. */
 	held?: Array<[eventId: string | undefined, rawBody: Buffer]>;
+	/** False: the trigger listens to per-job callbacks only. */
+	listening?: boolean;
 }
 
 /** The keys the trigger records for a delivery (its job outcome, or its body; and its event id). */
@@ -60,6 +62,7 @@ function decide(row: Row = {}) {
 	}
 	const sizeBefore = record.size;
 	const decision = decideDelivery({
+		listening: row.listening ?? true,
 		headers: row.headers ?? genuine(row.rawBody),
 		rawBody: row.rawBody ?? RAW,
 		options: { events: [], ...row.options },
@@ -83,6 +86,8 @@ const retryLater = (error: string) =>
 describe('decideDelivery: the README delivery table', () => {
 	const oneSecondPastTolerance = String(NOW - 301);
 	const rows: Array<[string, Row, ReturnType<typeof expect.objectContaining>]> = [
+		// 0. the event URL at all
+		['Listen To: Per-Job Callbacks only → 404 not_listening', { listening: false }, rejected(404, 'not_listening')],
 		// 1. a signature at all
 		['no signature header → 401 missing_signature', { headers: { 'heygen-timestamp': String(NOW), 'heygen-event-id': 'evt_1' } }, rejected(401, 'missing_signature')],
 		['blank Heygen-Signature → 401 missing_signature', { headers: genuine(RAW, { 'heygen-signature': '  ' }) }, rejected(401, 'missing_signature')],
@@ -235,6 +240,7 @@ describe('decideDelivery: the item and the record', () => {
 
 	describe('the hold: final once n8n has the execution, released when n8n fails to create it', () => {
 		const input = (record: ScopeRecord, now = NOW): DeliveryInput => ({
+			listening: true,
 			headers: genuine(RAW, { 'heygen-timestamp': String(now) }),
 			rawBody: RAW,
 			options: { events: [] },
@@ -306,7 +312,7 @@ describe('decideDelivery: the item and the record', () => {
 		inSync.claim(deliveryKeys('evt_0', OTHER_RAW), NOW - 60);
 		const persisted = JSON.parse(JSON.stringify(inSync.toPersisted()));
 		const filtered = (persistedRecord: unknown) =>
-			decideDelivery({ headers: genuine(), rawBody: RAW, options: { events: ['avatar_video.fail'] }, now: NOW, secret: OPEN, record: inSync, persistedRecord });
+			decideDelivery({ listening: true, headers: genuine(), rawBody: RAW, options: { events: ['avatar_video.fail'] }, now: NOW, secret: OPEN, record: inSync, persistedRecord });
 
 		expect(filtered(persisted)).toEqual(ignored('event_type'));
 		expect(filtered(persisted)).toMatchObject({ saveRecord: false });
