@@ -56,11 +56,11 @@ export function deliveryKeys(eventId: string | undefined, rawBody: Buffer, outco
 }
 
 /**
- * One key per job outcome, however HeyGen told it: a signed event, a confirmed per-job callback,
- * or both. A video and its Video Agent or callback twin share it; the GIF of the same video does not.
+ * One key per job outcome and event type family, however HeyGen told it: a signed event, a
+ * confirmed per-job callback, or both. The GIF event of a video is another family: it stays apart.
  */
 export function outcomeKey(job: JobEvent): string {
-	return digest('outcome\0', `${job.kind ?? job.family}\0${job.id}`);
+	return digest('outcome\0', `${job.family}\0${job.id}`);
 }
 
 const hourOf = (seconds: number) => Math.floor(seconds / HOUR);

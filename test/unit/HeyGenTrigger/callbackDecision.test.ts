@@ -191,8 +191,11 @@ describe('one execution per job outcome, across both paths', () => {
 		expect(record.check(keysOf('evt_9', event, parseDelivery(event)!), NOW)).toBe('duplicate');
 	});
 
-	it('a Video Agent callback and the avatar video event of the same video are one outcome', () => {
-		expect(run({ rawBody: videoCallback('video_agent.success'), accepted: [signedEvent('avatar_video.success', { video_id: VIDEO })] }).answer).toEqual(ignored('duplicate'));
+	it('a Video Agent callback and its Video Agent event are one outcome; another family of the same video is not', () => {
+		expect(run({ rawBody: videoCallback('video_agent.success'), accepted: [signedEvent('video_agent.success', { video_id: VIDEO })] }).answer).toEqual(ignored('duplicate'));
+		expect(run({ rawBody: videoCallback('video_agent.success'), accepted: [signedEvent('avatar_video.success', { video_id: VIDEO })], lookup: video('completed') }).answer).toEqual(
+			accepted({ event_type: 'video_agent.success' }),
+		);
 	});
 
 	it('the GIF event of the same video is another outcome: it does not make the video\'s callback a duplicate', () => {
