@@ -9,7 +9,9 @@ import {
 	ScopeRecord,
 	type PersistedRecord,
 } from '../../nodes/HeyGenTrigger/replayRecord';
+import type { N8nClient } from './n8nClient';
 import { env } from './paths';
+import { waitFor } from './wait';
 
 /**
  * A full replay record, put where n8n reads it, without sending a delivery: the record the
@@ -114,6 +116,17 @@ db.get('SELECT staticData FROM workflow_entity WHERE id = ?', [input.workflowId]
 	});
 });
 `;
+
+/**
+ * Waits until a published trigger's create() has run and n8n has saved what it stored (the
+ * endpoint id and the sealed secret): what seeding keeps. Returns that entry of static data.
+ */
+export async function waitForRegisteredEndpoint(n8n: N8nClient, workflowId: string, nodeName: string): Promise<Record<string, unknown>> {
+	return await waitFor(`the registered endpoint in the static data of workflow ${workflowId}`, async () => {
+		const node = (await n8n.getWorkflow(workflowId)).staticData?.[`node:${nodeName}`];
+		return node?.endpointId && node.sealedSecret ? node : undefined;
+	});
+}
 
 /**
  * Writes `record` as the replay record of trigger node `nodeName` in workflow `workflowId`,

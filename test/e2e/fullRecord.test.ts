@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
 import { afterMarker, createTriggerWorkflow, deliver, TRIGGER_NAME, triggerEventId, waitForEndpoints } from '../../dev/n8n/heygen';
 import { N8nInstance, waitFor } from '../../dev/n8n/n8n';
-import { buildSeededRecord, seededDelivery, writeReplayRecord } from '../../dev/n8n/seedRecord';
+import { buildSeededRecord, seededDelivery, waitForRegisteredEndpoint, writeReplayRecord } from '../../dev/n8n/seedRecord';
 import { RECORD_CAPACITY_DELIVERIES } from '../../nodes/HeyGenTrigger/replayRecord';
 
 /**
@@ -43,11 +43,7 @@ describe('HeyGen Trigger with a full replay record seeded through n8n\'s databas
 		await n8n.activate(workflow.id);
 		const [endpoint] = await waitForEndpoints(sandbox, API_KEY, workflow.url, 1);
 		const secret = endpoint.secret as string;
-		// create() has run and n8n saved what it stored: the endpoint id and the sealed secret.
-		const registered = await waitFor('the registered endpoint in static data', async () => {
-			const node = (await n8n.getWorkflow(workflow.id)).staticData?.[STATIC_KEY];
-			return node?.endpointId && node.sealedSecret ? node : undefined;
-		});
+		const registered = await waitForRegisteredEndpoint(n8n, workflow.id, TRIGGER_NAME);
 
 		await n8n.stop();
 		const written = writeReplayRecord(n8n.userFolder, workflow.id, TRIGGER_NAME, buildSeededRecord());
