@@ -34,9 +34,9 @@ const ENGINES: Engine[] = [
 	{ name: 'lazy isolates (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }, triggerTarget: 0.95 },
 ];
 
-type PhaseName = 'webhook' | 'empty' | 'full' | 'forgedEmpty' | 'forgedFull';
+export type PhaseName = 'webhook' | 'empty' | 'full' | 'forgedEmpty' | 'forgedFull';
 
-const LABELS: Record<PhaseName, string> = {
+export const LABELS: Record<PhaseName, string> = {
 	webhook: 'n8n Webhook node (v2, onReceived)',
 	empty: 'HeyGen Trigger, empty record',
 	full: 'HeyGen Trigger, full record',
@@ -44,7 +44,7 @@ const LABELS: Record<PhaseName, string> = {
 	forgedFull: 'forged (401), full record',
 };
 
-interface Phase {
+export interface Phase {
 	name: PhaseName;
 	workflowId: string;
 	/** Whether each answered request should start an execution. */
@@ -52,7 +52,7 @@ interface Phase {
 	send: () => Promise<{ status: number; outcome: string }>;
 }
 
-interface Round {
+export interface Round {
 	answeredPerSecond: number;
 	executionsPerSecond: number;
 	p50: number;
@@ -63,7 +63,7 @@ interface Round {
 	outcomes: Record<string, number>;
 }
 
-interface Setup {
+export interface Setup {
 	n8n: N8nInstance;
 	webhookUrl: string;
 	webhookWorkflowId: string;
@@ -72,7 +72,7 @@ interface Setup {
 
 function settings() {
 	return {
-		rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+		rounds: Number(process.env.BENCH_ROUNDS ?? 7),
 		requests: Number(process.env.BENCH_REQUESTS ?? 250),
 		warmup: Number(process.env.BENCH_WARMUP ?? 20),
 	};
@@ -88,7 +88,7 @@ const median = (values: number[]) => {
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** Two published triggers (empty and full record) and a Webhook-node workflow, in a fresh n8n. */
-async function setUp(sandbox: HeyGenSandbox, apiKey: string): Promise<Setup> {
+export async function setUp(sandbox: HeyGenSandbox, apiKey: string): Promise<Setup> {
 	const n8n = await N8nInstance.start({ N8N_LOG_LEVEL: 'warn' });
 	const credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
 	const empty = await createTriggerWorkflow(n8n, credential, {}, 2, 'HeyGen Trigger, empty record');
@@ -116,7 +116,7 @@ async function setUp(sandbox: HeyGenSandbox, apiKey: string): Promise<Setup> {
 	};
 }
 
-function phases(setup: Setup): Phase[] {
+export function phases(setup: Setup): Phase[] {
 	const outcome = (answer: { status: number; data: unknown }) => {
 		const ignored = (answer.data as { ignored?: string } | undefined)?.ignored;
 		return { status: answer.status, outcome: `${answer.status}${ignored ? ` ${ignored}` : ''}` };
@@ -146,7 +146,7 @@ function phases(setup: Setup): Phase[] {
  * the phase's first). Executions per second run from the first request to the last execution's
  * stoppedAt. Memory is sampled over the whole phase, executions included.
  */
-async function runPhase(n8n: N8nInstance, phase: Phase, count: number): Promise<Round> {
+export async function runPhase(n8n: N8nInstance, phase: Phase, count: number): Promise<Round> {
 	const pid = n8n.pid as number;
 	const before = await newestExecutionId(n8n, phase.workflowId);
 	const rss = new PeakRss(pid);
@@ -190,14 +190,14 @@ async function runPhase(n8n: N8nInstance, phase: Phase, count: number): Promise<
 }
 
 /** With n8n stopped: a full record for one trigger, an empty one for the other. */
-function seed(setup: Setup): string {
+export function seed(setup: Setup): string {
 	const full = writeReplayRecord(setup.n8n.userFolder, setup.triggers.full.id, TRIGGER_NAME, buildSeededRecord());
 	writeReplayRecord(setup.n8n.userFolder, setup.triggers.empty.id, TRIGGER_NAME, EMPTY_RECORD);
 	return `full record seeded: ${RECORD_CAPACITY_DELIVERIES.toLocaleString('en')} deliveries over the last 23 h, ${full.recordBytes.toLocaleString('en')} bytes (static data ${full.staticDataBytes.toLocaleString('en')} bytes)`;
 }
 
 /** The seeded record is what n8n loaded: seeded deliveries replayed (newest, and one 22 h old) are duplicates. */
-async function checkSeeded(setup: Setup): Promise<string> {
+export async function checkSeeded(setup: Setup): Promise<string> {
 	const { url, secret } = setup.triggers.full;
 	const replays = [RECORD_CAPACITY_DELIVERIES - 1, 1000];
 	for (const index of replays) {

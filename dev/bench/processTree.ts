@@ -73,3 +73,33 @@ export class PeakRss {
 		this.peak = Math.max(this.peak, treeRssBytes(this.root));
 	}
 }
+
+/**
+ * CPU seconds of every thread in the tree, summed by thread name (`comm`, digits dropped):
+ * n8n's JavaScript thread, libuv's pool (SQLite queries, crypto), V8's helpers (GC), isolated-vm.
+ * The root's JavaScript thread (tid = pid) is reported as "main thread".
+ */
+export function threadCpuSeconds(root: number): Map<string, number> {
+	const byName = new Map<string, number>();
+	for (const pid of processTree(root)) {
+		let tids: string[] = [];
+		try {
+			tids = fs.readdirSync(`/proc/${pid}/task`);
+		} catch {
+			continue;
+		}
+		for (const tid of tids) {
+			let stat = '';
+			try {
+				stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+			} catch {
+				continue;
+			}
+			const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '').trim();
+			const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+			const name = `${pid === root ? 'n8n' : 'child'}: ${Number(tid) === root ? 'main thread' : comm}`;
+			byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+		}
+	}
+	return byName;
+}

@@ -3,7 +3,8 @@
  * does (signature check, replay guard), the size of its persisted record, with `-- --n8n`
  * the webhook throughput inside a real n8n next to n8n's own Webhook node (dev/bench/inN8n.ts:
  * empty and full record, forged deliveries, both expression-engine settings), and with `-- --queue`
- * one webhook process against two in queue mode (dev/bench/queue.ts). Loopback only, bounded.
+ * one webhook process against two in queue mode (dev/bench/queue.ts); `-- --record-cost` profiles n8n
+ * to show where a full record's time goes (dev/bench/recordCost.ts). Loopback only, bounded.
  */
 import { computeSignature, verifySignature } from '../../nodes/shared/signature';
 import { deliveryKeys, RECORD_CAPACITY_DELIVERIES, ScopeRecord } from '../../nodes/HeyGenTrigger/replayRecord';
@@ -11,6 +12,7 @@ import { openSecret, sealSecret } from '../../nodes/HeyGenTrigger/sealedSecret';
 import { buildAndPack, provisionN8n } from '../n8n/prepare';
 import { n8nBenchmarks } from './inN8n';
 import { queueBenchmarks } from './queue';
+import { recordCost } from './recordCost';
 
 function time(label: string, iterations: number, fn: (i: number) => void): void {
 	for (let i = 0; i < Math.min(1000, iterations); i++) fn(i); // warm-up
@@ -92,11 +94,13 @@ async function main(): Promise<void> {
 	microBenchmarks();
 	const inN8n = process.argv.includes('--n8n');
 	const inQueueMode = process.argv.includes('--queue');
-	if (inN8n || inQueueMode) prepareN8n();
+	const costOfRecord = process.argv.includes('--record-cost');
+	if (inN8n || inQueueMode || costOfRecord) prepareN8n();
 	if (inN8n) await n8nBenchmarks();
 	if (inQueueMode) await queueBenchmarks(engineEnv());
-	if (!inN8n && !inQueueMode) {
-		console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n, `-- --queue` for queue mode)');
+	if (costOfRecord) await recordCost();
+	if (!inN8n && !inQueueMode && !costOfRecord) {
+		console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n, `-- --queue` for queue mode, `-- --record-cost` for where a full record\'s time goes)');
 	}
 }
 
