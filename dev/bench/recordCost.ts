@@ -43,8 +43,10 @@ function selfTime(profile: CpuProfile, windows: Array<{ phase: PhaseName; start:
 	for (let i = 0; i < profile.samples.length; i++) {
 		at += profile.timeDeltas[i];
 		const window = windows.find((w) => at >= w.start && at <= w.end);
-		if (!window) continue;
-		const name = key(frames.get(profile.samples[i]) as CpuProfile['nodes'][number]['callFrame']);
+		const frame = frames.get(profile.samples[i]) as CpuProfile['nodes'][number]['callFrame'];
+		// Idle samples are waiting, not CPU.
+		if (!window || frame.functionName === '(idle)') continue;
+		const name = key(frame);
 		const phase = totals.get(window.phase) as Map<string, number>;
 		// A sample stands for the time until the next one.
 		phase.set(name, (phase.get(name) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
