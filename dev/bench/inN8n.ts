@@ -220,73 +220,74 @@ async function recordSize(setup: Setup, which: 'empty' | 'full'): Promise<string
 const cell = (value: number, digits: number, ratio?: number) =>
 	`${value.toFixed(digits)}${ratio === undefined ? '' : ` (${ratio.toFixed(2)}×)`}`.padEnd(17);
 
+type Pick = (round: Round) => number;
+const METRICS: Array<{ header: string; pick: Pick; digits: number; scale?: number }> = [
+	{ header: 'answered/s', pick: (r) => r.answeredPerSecond, digits: 1 },
+	{ header: 'executions/s', pick: (r) => r.executionsPerSecond, digits: 1 },
+	{ header: 'answer p50 ms', pick: (r) => r.p50, digits: 0 },
+	{ header: 'answer p99 ms', pick: (r) => r.p99, digits: 0 },
+	{ header: 'peak RSS MiB', pick: (r) => r.peakRssBytes, digits: 0, scale: MiB },
+	{ header: 'n8n CPU ms/req', pick: (r) => r.cpuMsPerRequest, digits: 1 },
+];
+
+/**
+ * Figures are medians over the rounds. A ratio is the median of the per-round ratios: the phases
+ * of one round run back to back, so pairing them within a round cancels most of the drift a shared
+ * machine adds between rounds.
+ */
 function report(engine: Engine, results: Map<PhaseName, Round[]>): void {
-	const figure = (name: PhaseName, pick: (round: Round) => number) => median((results.get(name) ?? []).map(pick));
-	const base = {
-		answered: figure('webhook', (r) => r.answeredPerSecond),
-		executions: figure('webhook', (r) => r.executionsPerSecond),
-		p50: figure('webhook', (r) => r.p50),
-		p99: figure('webhook', (r) => r.p99),
-		rss: figure('webhook', (r) => r.peakRssBytes),
-		cpu: figure('webhook', (r) => r.cpuMsPerRequest),
-	};
-	console.log(`\nmedians, ${engine.name} (ratio to the Webhook node)`);
-	console.log(`${'phase'.padEnd(36)}${['answered/s', 'executions/s', 'answer p50 ms', 'answer p99 ms', 'peak RSS MiB', 'n8n CPU ms/req'].map((h) => h.padEnd(17)).join('')}answers`);
-	for (const [name, rounds] of results) {
-		const isBase = name === 'webhook';
-		const ratio = (value: number, of: number) => (isBase ? undefined : value / of);
-		const answered = figure(name, (r) => r.answeredPerSecond);
-		const executions = figure(name, (r) => r.executionsPerSecond);
-		const p50 = figure(name, (r) => r.p50);
-		const p99 = figure(name, (r) => r.p99);
-		const rss = figure(name, (r) => r.peakRssBytes);
-		const cpu = figure(name, (r) => r.cpuMsPerRequest);
+	const rounds = (name: PhaseName) => results.get(name) ?? [];
+	const figure = (name: PhaseName, pick: Pick) => median(rounds(name).map(pick));
+	const ratios = (name: PhaseName, of: PhaseName, pick: Pick) => rounds(name).map((round, i) => pick(round) / pick(rounds(of)[i]));
+	console.log(`
+medians of ${rounds('webhook').length} rounds, ${engine.name} (in brackets: median of the per-round ratios to the Webhook node)`);
+	console.log(`${'phase'.padEnd(36)}${METRICS.map(({ header }) => header.padEnd(17)).join('')}answers`);
+	for (const name of results.keys()) {
 		const outcomes: Record<string, number> = {};
-		for (const round of rounds) for (const [outcome, n] of Object.entries(round.outcomes)) outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
-		const executed = rounds.reduce((sum, round) => sum + round.executions, 0);
-		console.log(
-			LABELS[name].padEnd(36) +
-				cell(answered, 1, ratio(answered, base.answered)) +
-				(executions ? cell(executions, 1, ratio(executions, base.executions)) : '—'.padEnd(17)) +
-				cell(p50, 0, ratio(p50, base.p50)) +
-				cell(p99, 0, ratio(p99, base.p99)) +
-				cell(rss / MiB, 0, ratio(rss, base.rss)) +
-				cell(cpu, 1, ratio(cpu, base.cpu)) +
-				`${Object.entries(outcomes).map(([outcome, n]) => `${outcome}: ${n}`).join(', ')}; ${executed} executions`,
-		);
+		for (const round of rounds(name)) for (const [outcome, n] of Object.entries(round.outcomes)) outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
+		const executed = rounds(name).reduce((sum, round) => sum + round.executions, 0);
+		const cells = METRICS.map(({ pick, digits, scale }) => {
+			const value = figure(name, pick);
+			if (!value) return '—'.padEnd(17);
+			return cell(value / (scale ?? 1), digits, name === 'webhook' ? undefined : median(ratios(name, 'webhook', pick)));
+		});
+		console.log(`${LABELS[name].padEnd(36)}${cells.join('')}${Object.entries(outcomes).map(([outcome, n]) => `${outcome}: ${n}`).join(', ')}; ${executed} executions`);
 	}
 
 	const mark = (met: boolean) => (met ? 'met' : 'MISSED');
-	const ratioOf = (name: PhaseName, of: PhaseName, pick: (round: Round) => number) => figure(name, pick) / figure(of, pick);
-	const executionsPerSecond = (r: Round) => r.executionsPerSecond;
-	const answeredPerSecond = (r: Round) => r.answeredPerSecond;
+	/** The median per-round ratio, with the rounds' range. */
+	const paired = (name: PhaseName, of: PhaseName, pick: Pick) => {
+		const values = ratios(name, of, pick);
+		return { value: median(values), range: `rounds ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}` };
+	};
+	const throughputs = [['executions/s', METRICS[1].pick], ['answered/s', METRICS[0].pick]] as const;
 	const line = (target: string, parts: string[]) => console.log(`  ${target.padEnd(48)} ${parts.join('; ')}`);
 	console.log(`targets, ${engine.name}:`);
 	line(
 		`trigger ≥ ${engine.triggerTarget}× the Webhook node`,
-		(['executions/s', 'answered/s'] as const).map((what) => {
-			const value = ratioOf('empty', 'webhook', what === 'executions/s' ? executionsPerSecond : answeredPerSecond);
-			return `${what} ${value.toFixed(2)}× ${mark(value >= engine.triggerTarget)}`;
+		throughputs.map(([what, pick]) => {
+			const { value, range } = paired('empty', 'webhook', pick);
+			return `${what} ${value.toFixed(2)}× (${range}) ${mark(value >= engine.triggerTarget)}`;
 		}),
 	);
 	line(
 		'full record costs ≤ 10% against the empty one',
-		(['executions/s', 'answered/s'] as const).map((what) => {
-			const value = ratioOf('full', 'empty', what === 'executions/s' ? executionsPerSecond : answeredPerSecond);
-			return `${what} ${value.toFixed(2)}× (costs ${((1 - value) * 100).toFixed(0)}%) ${mark(value >= 0.9)}`;
+		throughputs.map(([what, pick]) => {
+			const { value, range } = paired('full', 'empty', pick);
+			return `${what} ${value.toFixed(2)}×, costs ${((1 - value) * 100).toFixed(1)}% (${range}) ${mark(value >= 0.9)}`;
 		}),
 	);
 	line(
 		'forged rejected ≥ 3× the accepted rate (answered/s)',
 		([['forgedEmpty', 'empty'], ['forgedFull', 'full']] as const).map(([forged, accepted]) => {
-			const value = ratioOf(forged, accepted, answeredPerSecond);
-			return `${accepted} record ${value.toFixed(2)}× ${mark(value >= 3)}`;
+			const { value, range } = paired(forged, accepted, METRICS[0].pick);
+			return `${accepted} record ${value.toFixed(2)}× (${range}) ${mark(value >= 3)}`;
 		}),
 	);
 	line(
-		'peak RSS ≤ 1.5× the Webhook node\'s',
+		"peak RSS ≤ 1.5× the Webhook node's",
 		(['empty', 'full', 'forgedEmpty', 'forgedFull'] as const).map((name) => {
-			const value = ratioOf(name, 'webhook', (r) => r.peakRssBytes);
+			const { value } = paired(name, 'webhook', METRICS[4].pick);
 			return `${name} ${value.toFixed(2)}× ${mark(value <= 1.5)}`;
 		}),
 	);
