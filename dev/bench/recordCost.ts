@@ -54,10 +54,12 @@ function selfTime(profile: CpuProfile, windows: Array<{ phase: PhaseName; start:
 	return totals;
 }
 
-function table(title: string, rows: Map<PhaseName, Map<string, number>>, perPhase: Map<PhaseName, number>, limit: number): void {
+/** Rows ordered by `order`: 'full' (where the full record's time is) or 'added' (what it adds to the empty one's). */
+function table(title: string, rows: Map<PhaseName, Map<string, number>>, perPhase: Map<PhaseName, number>, limit: number, order: 'full' | 'added'): void {
 	const names = new Set([...rows.values()].flatMap((row) => [...row.keys()]));
 	const value = (phase: PhaseName, name: string) => (rows.get(phase)?.get(name) ?? 0) / (perPhase.get(phase) ?? 1);
-	const sorted = [...names].sort((a, b) => value('full', b) - value('empty', b) - (value('full', a) - value('empty', a))).slice(0, limit);
+	const rank = (name: string) => (order === 'full' ? value('full', name) : value('full', name) - value('empty', name));
+	const sorted = [...names].sort((a, b) => rank(b) - rank(a)).slice(0, limit);
 	console.log(`\n${title}`);
 	console.log(`${''.padEnd(56)}${['empty', 'full', 'full−empty', 'forged empty', 'forged full', 'difference'].map((h) => h.padStart(13)).join('')}`);
 	for (const name of sorted) {
@@ -89,7 +91,7 @@ async function measure(setup: Setup, rounds: number, requests: number) {
 }
 
 export async function recordCost(): Promise<void> {
-	const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+	const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 	const requests = Number(process.env.BENCH_REQUESTS ?? 300);
 	const apiKey = 'bench-record-cost-key';
 	const sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [] });
@@ -113,13 +115,14 @@ export async function recordCost(): Promise<void> {
 		const profile = JSON.parse(fs.readFileSync(path.join(profiles, file), 'utf8')) as CpuProfile;
 
 		console.log(`phases: ${PHASES.map((phase) => `${phase} = ${LABELS[phase]}`).join('; ')}`);
-		table('CPU ms per delivery, by thread (/proc)', threads, delivered, 12);
-		table("n8n's main thread, self time by origin, ms per delivery (CPU profile)", selfTime(profile, windows, origin), delivered, 14);
+		table('CPU ms per delivery, by thread (/proc)', threads, delivered, 6, 'full');
+		table("n8n's main thread, self time by origin, ms per delivery (CPU profile)", selfTime(profile, windows, origin), delivered, 12, 'full');
 		table(
 			'functions with the most added self time (full − empty), ms per delivery',
 			selfTime(profile, windows, (frame) => `${frame.functionName || '(anonymous)'} ${origin(frame)}:${frame.lineNumber + 1}`),
 			delivered,
-			20,
+			16,
+			'added',
 		);
 	} finally {
 		await setup?.n8n.dispose();
