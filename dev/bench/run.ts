@@ -1,20 +1,18 @@
 /**
  * `npm run bench`: figures, not pass/fail. Micro-benchmarks of the per-delivery work the trigger
  * does (signature check, replay guard), the size of its persisted record, with `-- --n8n`
- * the webhook throughput inside a real n8n next to n8n's own Webhook node, and with `-- --queue`
- * one webhook process against two in queue mode (dev/bench/queue.ts). Loopback only, bounded.
+ * the webhook throughput inside a real n8n next to n8n's own Webhook node (dev/bench/inN8n.ts:
+ * empty and full record, forged deliveries, both expression-engine settings), and with `-- --queue`
+ * one webhook process against two in queue mode (dev/bench/queue.ts); `-- --record-cost` profiles n8n
+ * to show where a full record's time goes (dev/bench/recordCost.ts). Loopback only, bounded.
  */
-import axios from 'axios';
-import { randomUUID } from 'crypto';
-
 import { computeSignature, verifySignature } from '../../nodes/shared/signature';
 import { deliveryKeys, RECORD_CAPACITY_DELIVERIES, ScopeRecord } from '../../nodes/HeyGenTrigger/replayRecord';
 import { openSecret, sealSecret } from '../../nodes/HeyGenTrigger/sealedSecret';
-import { HeyGenSandbox, signBody } from '../heygen-sandbox/server';
-import { createTriggerWorkflow, waitForEndpoints } from '../n8n/heygen';
-import { N8nInstance, waitFor } from '../n8n/n8n';
 import { buildAndPack, provisionN8n } from '../n8n/prepare';
+import { n8nBenchmarks } from './inN8n';
 import { queueBenchmarks } from './queue';
+import { recordCost } from './recordCost';
 
 function time(label: string, iterations: number, fn: (i: number) => void): void {
 	for (let i = 0; i < Math.min(1000, iterations); i++) fn(i); // warm-up
@@ -79,24 +77,8 @@ function microBenchmarks(): void {
 	time('openSecret (once per process and secret)', 20_000, () => openSecret(sealed, 'hg_api_key', 'workflow:node'));
 }
 
-async function fire(url: string, count: number, concurrency: number, request: () => { body: string; headers: Record<string, string> }) {
-	let sent = 0;
-	const statuses: Record<number, number> = {};
-	const start = Date.now();
-	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			while (sent < count) {
-				sent++;
-				const { body, headers } = request();
-				const response = await axios.post(url, body, { headers, validateStatus: () => true, transformRequest: [(d: unknown) => d] });
-				statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-			}
-		}),
-	);
-	return { perSecond: count / ((Date.now() - start) / 1000), statuses };
-}
-
-// The expression engine dominates webhook cost: N8N_EXPRESSION_ENGINE* from the shell pass through.
+// The expression engine dominates webhook cost: for --queue, N8N_EXPRESSION_ENGINE* from the shell pass through
+// (--n8n runs the default engine and lazy isolates itself).
 function engineEnv(): Record<string, string> {
 	return Object.fromEntries(
 		Object.entries(process.env).filter(([name]) => name.startsWith('N8N_EXPRESSION_ENGINE')),
@@ -108,77 +90,17 @@ function prepareN8n(): void {
 	process.env.HEYGEN_E2E_TARBALL = buildAndPack();
 }
 
-async function n8nBenchmarks(engine: Record<string, string>): Promise<void> {
-	const apiKey = 'bench-key';
-	const sandbox = await HeyGenSandbox.start({ apiKeys: [apiKey], retryScheduleMs: [] });
-	const n8n = await N8nInstance.start({ N8N_LOG_LEVEL: 'warn', ...engine });
-	try {
-		const credential = await n8n.createCredential({ apiKey, baseUrl: sandbox.url });
-		const trigger = await createTriggerWorkflow(n8n, credential, { options: { ignoreDuplicates: true } });
-		await n8n.activate(trigger.id);
-		const [endpoint] = await waitForEndpoints(sandbox, apiKey, trigger.url, 1);
-
-		const webhookId = randomUUID();
-		const plain = await n8n.createWorkflow({
-			name: 'n8n Webhook node (baseline)',
-			nodes: [{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: webhookId } }],
-		});
-		await n8n.activate(plain.id);
-		const plainUrl = `${n8n.baseUrl}/webhook/${webhookId}`;
-		await waitFor('the baseline webhook', async () => (await axios.post(plainUrl, {}, { validateStatus: () => true })).status === 200);
-
-		// At most 250: the executions are counted from one page of n8n's public API.
-		const count = Math.min(250, Number(process.env.BENCH_REQUESTS ?? 200));
-		const concurrency = 4;
-		const genuine = () => {
-			const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: randomUUID() } });
-			return {
-				body,
-				headers: {
-					'Content-Type': 'application/json',
-					'Heygen-Signature': signBody(endpoint.secret as string, body),
-					'Heygen-Timestamp': String(Math.floor(Date.now() / 1000)),
-					'Heygen-Event-Id': `evt_${randomUUID()}`,
-				},
-			};
-		};
-		const forged = () => ({ ...genuine(), headers: { ...genuine().headers, 'Heygen-Signature': 'f'.repeat(64) } });
-		const baseline = () => ({ body: JSON.stringify({ hello: 'world' }), headers: { 'Content-Type': 'application/json' } });
-
-		const engineLabel = Object.entries(engine).map(([k, v]) => `${k}=${v}`).join(' ') || 'default expression engine';
-		console.log(`\nreal n8n 2.41.1, ${count} requests each, concurrency ${concurrency}, ${engineLabel}`);
-		// Answered requests per second, and executions finished per second (the trigger answers
-		// before n8n starts the execution, so only the second figure compares fairly).
-		for (const [label, url, request, workflowId] of [
-			['n8n Webhook node (baseline)', plainUrl, baseline, plain.id],
-			['HeyGen Trigger, genuine deliveries', trigger.url, genuine, trigger.id],
-			['HeyGen Trigger, forged deliveries (401)', trigger.url, forged, undefined],
-		] as const) {
-			const before = workflowId ? (await n8n.executions(workflowId)).length : 0;
-			const started = Date.now();
-			const { perSecond, statuses } = await fire(url, count, concurrency, request);
-			let executed = '';
-			if (workflowId) {
-				await n8n.waitForExecutions(workflowId, before + count, 300_000);
-				executed = `${(count / ((Date.now() - started) / 1000)).toFixed(1)} executions/s`;
-			}
-			console.log(`${label.padEnd(44)} ${perSecond.toFixed(1).padStart(7)} answered/s ${executed.padStart(20)}   ${JSON.stringify(statuses)}`);
-		}
-	} finally {
-		await n8n.dispose();
-		await sandbox.stop();
-	}
-}
-
 async function main(): Promise<void> {
 	microBenchmarks();
 	const inN8n = process.argv.includes('--n8n');
 	const inQueueMode = process.argv.includes('--queue');
-	if (inN8n || inQueueMode) prepareN8n();
-	if (inN8n) await n8nBenchmarks(engineEnv());
+	const costOfRecord = process.argv.includes('--record-cost');
+	if (inN8n || inQueueMode || costOfRecord) prepareN8n();
+	if (inN8n) await n8nBenchmarks();
 	if (inQueueMode) await queueBenchmarks(engineEnv());
-	if (!inN8n && !inQueueMode) {
-		console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n, `-- --queue` for queue mode)');
+	if (costOfRecord) await recordCost();
+	if (!inN8n && !inQueueMode && !costOfRecord) {
+		console.log('\n(run `npm run bench -- --n8n` for throughput inside a real n8n, `-- --queue` for queue mode, `-- --record-cost` for where a full record\'s time goes)');
 	}
 }
 

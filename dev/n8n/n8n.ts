@@ -68,6 +68,11 @@ export class N8nInstance extends N8nClient {
 		return this.process?.logs() ?? '';
 	}
 
+	/** n8n's main process while it runs (its task runner is a child of it). */
+	get pid(): number | undefined {
+		return this.process?.pid;
+	}
+
 	async stop(): Promise<void> {
 		await this.process?.stop();
 	}
@@ -83,9 +88,9 @@ export class N8nInstance extends N8nClient {
 		await this.process?.kill();
 	}
 
-	/** Starts n8n again after kill(), on the same user folder. */
-	async bootAgain(): Promise<void> {
-		await this.process?.start();
+	/** Starts n8n again after kill() or stop(), on the same user folder; `extraEnv` is kept for later starts. */
+	async bootAgain(extraEnv: Record<string, string> = {}): Promise<void> {
+		await this.process?.start(extraEnv);
 		await this.login();
 	}
 

@@ -46,7 +46,7 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
 }
 
 /** The markers (callback ids) an execution carries, wherever n8n keeps the trigger's item. */
-const markersIn = (execution: Execution, prefix: string) =>
+const markersIn = (execution: Execution, prefix: string): string[] =>
 	JSON.stringify(execution.data ?? {}).match(new RegExp(`${prefix}-\\d+`, 'g')) ?? [];
 
 const FAILED_EXECUTION_IS_RETRIED = ANSWERS_AFTER_RECORDING
