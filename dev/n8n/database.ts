@@ -13,11 +13,14 @@ export function databaseFile(userFolder: string): string {
 	return path.join(userFolder, '.n8n', 'database.sqlite');
 }
 
+// The request comes on stdin: a statement's parameters (a whole static-data column) can be larger
+// than an environment variable may be.
 const RUN_SQL = `
 const sqlite3 = require('sqlite3');
-const db = new sqlite3.Database(process.env.HEYGEN_DB);
+const request = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const db = new sqlite3.Database(request.file);
 db.configure('busyTimeout', 10000);
-db.all(process.env.HEYGEN_SQL, JSON.parse(process.env.HEYGEN_PARAMS), (error, rows) => {
+db.all(request.sql, request.params, (error, rows) => {
 	if (error) { console.error(error.message); process.exit(1); }
 	process.stdout.write(JSON.stringify(rows ?? []));
 	db.close();
@@ -26,15 +29,10 @@ db.all(process.env.HEYGEN_SQL, JSON.parse(process.env.HEYGEN_PARAMS), (error, ro
 /** Runs one statement (with `?` parameters) and returns the rows it selected. */
 export function sqlite<T = Record<string, unknown>>(userFolder: string, sql: string, params: unknown[] = []): T[] {
 	const output = execFileSync(env.nodeBinary, ['-e', RUN_SQL], {
-		env: {
-			...process.env,
-			NODE_PATH: path.join(env.n8nDir, 'node_modules'),
-			HEYGEN_DB: databaseFile(userFolder),
-			HEYGEN_SQL: sql,
-			HEYGEN_PARAMS: JSON.stringify(params),
-		},
+		input: JSON.stringify({ file: databaseFile(userFolder), sql, params }),
+		env: { ...process.env, NODE_PATH: path.join(env.n8nDir, 'node_modules') },
 		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	return JSON.parse(output || '[]') as T[];
 }

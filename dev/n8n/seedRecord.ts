@@ -1,16 +1,15 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 
+import { keysOf } from '../../nodes/HeyGenTrigger/deliveryDecision';
+import { parseDelivery } from '../../nodes/shared/deliveryItem';
 import {
-	deliveryKeys,
 	RECORD_CAPACITY_DELIVERIES,
 	REPLAY_WINDOW_SECONDS,
 	ScopeRecord,
 	type PersistedRecord,
 } from '../../nodes/HeyGenTrigger/replayRecord';
 import type { N8nClient } from './n8nClient';
-import { env } from './paths';
+import { databaseFile, sqlite } from './database';
 import { waitFor } from './wait';
 
 /**
@@ -33,17 +32,23 @@ export interface SeededDelivery {
 	body: string;
 }
 
-export function seededDelivery(index: number, tag = 'seed'): SeededDelivery {
+/**
+ * `job`: an avatar video's success, as HeyGen sends most events (the trigger keeps one key: the
+ * job's outcome). `plain`: an event that ends no job, a photo avatar group trained (two keys: its
+ * body and its event id), the record's worst case.
+ */
+export type SeededKind = 'job' | 'plain';
+
+export function seededDelivery(index: number, tag = 'seed', kind: SeededKind = 'job'): SeededDelivery {
 	const eventId = `evt_${tag}_${String(index).padStart(6, '0')}`;
-	const body = JSON.stringify({
-		event_type: 'avatar_video.success',
-		event_data: {
-			video_id: `v_${tag}_${index}`,
-			url: `https://files.example/${tag}/${index}.mp4`,
-			callback_id: null,
-			event_id: eventId,
-		},
-	});
+	const body = JSON.stringify(
+		kind === 'job'
+			? {
+					event_type: 'avatar_video.success',
+					event_data: { video_id: `v_${tag}_${index}`, url: `https://files.example/${tag}/${index}.mp4`, callback_id: null, event_id: eventId },
+				}
+			: { event_type: 'photo_avatar_train.success', event_data: { group_id: `g_${tag}_${index}`, event_id: eventId } },
+	);
 	return { index, eventId, body };
 }
 
@@ -59,6 +64,7 @@ export interface SeedOptions {
 	spanSeconds?: number;
 	/** Keeps the deliveries of different seeds apart. */
 	tag?: string;
+	kind?: SeededKind;
 }
 
 /** When seeded delivery `index` (0 = the oldest) was accepted: evenly spread over the span. */
@@ -72,8 +78,9 @@ export function buildSeededRecord(options: SeedOptions = {}): PersistedRecord {
 	const count = options.count ?? RECORD_CAPACITY_DELIVERIES;
 	const record = new ScopeRecord();
 	for (let index = 0; index < count; index++) {
-		const { eventId, body } = seededDelivery(index, options.tag);
-		record.claim(deliveryKeys(eventId, Buffer.from(body)), seededAcceptedAt(index, options));
+		const { eventId, body } = seededDelivery(index, options.tag, options.kind);
+		const raw = Buffer.from(body);
+		record.claim(keysOf(eventId, raw, parseDelivery(raw)!), seededAcceptedAt(index, options));
 	}
 	return record.toPersisted();
 }
@@ -81,41 +88,12 @@ export function buildSeededRecord(options: SeedOptions = {}): PersistedRecord {
 /** A record with nothing in it, as the trigger writes one. */
 export const EMPTY_RECORD: PersistedRecord = { v: 1, hours: {} };
 
-/** The SQLite file of an n8n user folder (N8nInstance.userFolder). */
-export function databaseFile(userFolder: string): string {
-	return path.join(userFolder, '.n8n', 'database.sqlite');
-}
-
 export interface WrittenRecord {
 	/** Length of the `staticData` column's JSON text after the write. */
 	staticDataBytes: number;
 	/** Length of the record's own JSON. */
 	recordBytes: number;
 }
-
-// Runs under the cached Node 24, whose ABI the n8n install's sqlite3 was built for. Reads the
-// column, replaces only the node's `replay`, and refuses a node without a registered endpoint.
-const WRITE_SCRIPT = `
-const sqlite3 = require('sqlite3');
-const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const db = new sqlite3.Database(input.file, sqlite3.OPEN_READWRITE);
-const fail = (error) => { console.error(String(error && error.message || error)); process.exit(1); };
-db.get('SELECT staticData FROM workflow_entity WHERE id = ?', [input.workflowId], (error, row) => {
-	if (error) return fail(error);
-	if (!row) return fail('no workflow ' + input.workflowId + ' in ' + input.file);
-	const staticData = row.staticData ? JSON.parse(row.staticData) : {};
-	const node = staticData[input.nodeKey];
-	if (!node || !node.endpointId || !node.sealedSecret) return fail(input.nodeKey + ' has no registered endpoint in static data: publish the workflow and let it save before seeding');
-	node.replay = input.record;
-	delete node.accepted;
-	const text = JSON.stringify(staticData);
-	db.run('UPDATE workflow_entity SET staticData = ? WHERE id = ?', [text, input.workflowId], function (error) {
-		if (error) return fail(error);
-		if (this.changes !== 1) return fail('updated ' + this.changes + ' rows');
-		db.close((error) => (error ? fail(error) : console.log(JSON.stringify({ staticDataBytes: text.length }))));
-	});
-});
-`;
 
 /**
  * Waits until a published trigger's create() has run and n8n has saved what it stored (the
@@ -136,12 +114,15 @@ export async function waitForRegisteredEndpoint(n8n: N8nClient, workflowId: stri
 export function writeReplayRecord(userFolder: string, workflowId: string, nodeName: string, record: PersistedRecord): WrittenRecord {
 	const file = databaseFile(userFolder);
 	if (!fs.existsSync(file)) throw new Error(`no n8n database at ${file}`);
-	const output = execFileSync(env.nodeBinary, ['-e', WRITE_SCRIPT], {
-		input: JSON.stringify({ file, workflowId, nodeKey: `node:${nodeName}`, record }),
-		env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(env.n8nDir, 'node_modules') },
-		encoding: 'utf8',
-		stdio: ['pipe', 'pipe', 'pipe'],
-	});
-	const { staticDataBytes } = JSON.parse(output.trim().split('\n').pop() as string) as { staticDataBytes: number };
-	return { staticDataBytes, recordBytes: JSON.stringify(record).length };
+	const [row] = sqlite<{ staticData: string | null }>(userFolder, 'SELECT staticData FROM workflow_entity WHERE id = ?', [workflowId]);
+	if (!row) throw new Error(`no workflow ${workflowId} in ${file}`);
+	const staticData = row.staticData ? (JSON.parse(row.staticData) as Record<string, Record<string, unknown>>) : {};
+	const node = staticData[`node:${nodeName}`];
+	if (!node?.endpointId || !node.sealedSecret || !node.recordId) {
+		throw new Error(`node:${nodeName} has no registered endpoint in static data: publish the workflow and let it save before seeding`);
+	}
+	node.replay = record;
+	const text = JSON.stringify(staticData);
+	sqlite(userFolder, 'UPDATE workflow_entity SET staticData = ? WHERE id = ?', [text, workflowId]);
+	return { staticDataBytes: text.length, recordBytes: JSON.stringify(record).length };
 }

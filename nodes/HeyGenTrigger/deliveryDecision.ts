@@ -119,10 +119,14 @@ export function decideDelivery(input: DeliveryInput): TriggerAnswer {
 	return accept(item, record.hold(keys, now));
 }
 
-/** A delivery's keys in the record: the job outcome it reports, or its body; and its event id. */
+/**
+ * A delivery's keys in the record. An event that ends a job has one: its outcome, which its
+ * retries, its replays under a fresh event id and the job's callback all share. Any other has two:
+ * its body and its event id.
+ */
 export function keysOf(eventId: string | undefined, rawBody: Buffer, delivery: HeyGenDelivery): string[] {
 	const job = jobEventOf(delivery.event_type, delivery.event_data ?? {});
-	return deliveryKeys(eventId, rawBody, job && outcomeKey(job));
+	return job ? [outcomeKey(job)] : deliveryKeys(eventId, rawBody);
 }
 
 /** The record's say on a delivery: nothing when it is new. */

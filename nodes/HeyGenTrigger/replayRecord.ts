@@ -3,10 +3,12 @@ import { createHash } from 'crypto';
 import type { JobEvent } from '../shared/jobApi';
 
 /**
- * The record of accepted deliveries, so that one HeyGen event starts one execution. HeyGen
- * retries an event under the same `Heygen-Event-Id`, and because it signs only the body, a
- * captured body can be replayed under fresh headers: either key seen within HeyGen's 24 h retry
- * horizon marks a duplicate.
+ * The record of accepted deliveries, so that one HeyGen event (one job outcome) starts one
+ * execution. An event that ends a job is kept by that outcome (`outcomeKey`): its retries, its
+ * replays under fresh headers and the job's callback share it. Any other event is kept by its body
+ * and its `Heygen-Event-Id` (`deliveryKeys`): HeyGen retries under the same id, and because it signs
+ * only the body, a captured body can be replayed under fresh headers. A key seen within HeyGen's
+ * 24 h retry horizon marks a duplicate.
  *
  * Two copies, because of how n8n stores static data: for every webhook request it loads the
  * workflow's static data, and afterwards writes the whole blob back, last write wins. Concurrent
@@ -15,12 +17,13 @@ import type { JobEvent } from '../shared/jobApi';
  * in every persisted copy it loads, and every write carries all of it: a key lost in one write
  * comes back with the next write of the process that knows it.
  *
- * Persisted as one string per hour of 8-character keys (48-bit digests in base64url), so a
- * record of 40,000 keys is about 320 KB and closed hours are neither decoded nor re-encoded.
+ * Persisted as one string per hour of 8-character keys (48-bit digests in base64url): 20,000 job
+ * events take about 160 KB, 20,000 other events (40,000 keys) about 320 KB; closed hours are
+ * neither decoded nor re-encoded.
  */
 
 export const REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
-/** Deliveries the record covers per 24 h; each takes two keys (body and event id). */
+/** Deliveries the record covers per 24 h at least: one key for a job event, at most two for others. */
 export const RECORD_CAPACITY_DELIVERIES = 20_000;
 export const MAX_KEYS = 2 * RECORD_CAPACITY_DELIVERIES;
 export const KEY_LENGTH = 8;
@@ -44,13 +47,9 @@ export interface PersistedRecord {
 const digest = (domain: string, value: Buffer | string) =>
 	createHash('sha256').update(domain).update(value).digest().subarray(0, 6).toString('base64url');
 
-/**
- * The body key (or, for an event that ends a job, its outcome key: the same body names the same
- * job, so a replay is caught either way), plus the event-id key when HeyGen sent one. Never the
- * raw values.
- */
-export function deliveryKeys(eventId: string | undefined, rawBody: Buffer, outcome?: string): string[] {
-	const keys = [outcome ?? digest('body\0', rawBody)];
+/** The body key, plus the event-id key when HeyGen sent one. Never the raw values. */
+export function deliveryKeys(eventId: string | undefined, rawBody: Buffer): string[] {
+	const keys = [digest('body\0', rawBody)];
 	if (eventId) keys.push(digest('event\0', eventId));
 	return keys;
 }
@@ -123,8 +122,13 @@ export class ScopeRecord {
 		const oldest = oldestLiveHour(now);
 		for (const [hourKey, keys] of Object.entries(stored)) {
 			const hour = Number(hourKey);
-			if (!(hour >= oldest) || typeof keys !== 'string' || this.settled.get(hour) === keys) continue;
-			for (let at = 0; at + KEY_LENGTH <= keys.length; at += KEY_LENGTH) {
+			if (!(hour >= oldest) || typeof keys !== 'string') continue;
+			// The usual case: the copy this process last saw, or it with keys appended by another
+			// request. Only what is new is read: a full hour holds thousands of keys.
+			const seen = this.settled.get(hour) ?? '';
+			if (seen.startsWith(keys)) continue;
+			const from = keys.startsWith(seen) ? seen.length : 0;
+			for (let at = from; at + KEY_LENGTH <= keys.length; at += KEY_LENGTH) {
 				this.add(hour, keys.slice(at, at + KEY_LENGTH));
 			}
 			this.settled.set(hour, keys);

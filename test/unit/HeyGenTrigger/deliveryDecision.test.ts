@@ -19,6 +19,11 @@ const DELIVERY = {
 };
 const RAW = Buffer.from(JSON.stringify(DELIVERY));
 const OTHER_RAW = Buffer.from(JSON.stringify({ ...DELIVERY, event_data: { ...DELIVERY.event_data, video_id: 'v_2' } }));
+/** The same video's success, as a HeyGen retry might re-encode it: another body, the same job outcome. */
+const REENCODED = Buffer.from(JSON.stringify({ event_data: DELIVERY.event_data, event_type: DELIVERY.event_type }));
+/** Events that end no job: kept by their body and their event id. */
+const PLAIN = Buffer.from(JSON.stringify({ event_type: 'photo_avatar_train.success', event_data: { group_id: 'g_1' } }));
+const OTHER_PLAIN = Buffer.from(JSON.stringify({ event_type: 'photo_avatar_train.success', event_data: { group_id: 'g_2' } }));
 
 const sign = (rawBody: Buffer | string, secret = SECRET) => createHmac('sha256', secret).update(rawBody).digest('hex');
 
@@ -122,12 +127,15 @@ describe('decideDelivery: the README delivery table', () => {
 		['no event_type → 400 invalid_body', { rawBody: Buffer.from('{"event_data":{}}') }, rejected(400, 'invalid_body')],
 		['event_data not an object → 400 invalid_body', { rawBody: Buffer.from('{"event_type":"avatar_video.success","event_data":[1]}') }, rejected(400, 'invalid_body')],
 		// 6. duplicates
-		['same Heygen-Event-Id as an accepted delivery, other body → 200 ignored duplicate', { known: [['evt_1', OTHER_RAW]] }, ignored('duplicate')],
+		['an event of a job outcome already accepted, re-encoded under another event id → 200 ignored duplicate', { known: [['evt_9', REENCODED]] }, ignored('duplicate')],
+		['an event that ends no job, same Heygen-Event-Id as an accepted one, other body → 200 ignored duplicate', { rawBody: PLAIN, headers: genuine(PLAIN), known: [['evt_1', OTHER_PLAIN]] }, ignored('duplicate')],
+		['an event that ends no job, same body under a fresh event id (a replay) → 200 ignored duplicate', { rawBody: PLAIN, headers: genuine(PLAIN), known: [['evt_0', PLAIN]] }, ignored('duplicate')],
+		['another job\'s outcome under the same event id → accepted (the job decides)', { known: [['evt_1', OTHER_RAW]] }, accepted()],
 		['same body as an accepted delivery, fresh event id (a replay) → 200 ignored duplicate', { known: [['evt_0', RAW]] }, ignored('duplicate')],
 		['same body, no event id header → 200 ignored duplicate', { headers: genuine(RAW, { 'heygen-event-id': '' }), known: [[undefined, RAW]] }, ignored('duplicate')],
 		['known only from static data written by another process → 200 ignored duplicate', { persisted: [['evt_1', RAW]] }, ignored('duplicate')],
 		['a duplicate with Ignore Duplicates off → accepted', { known: [['evt_1', RAW]], options: { ignoreDuplicates: false } }, accepted()],
-		['a copy of a delivery whose execution n8n has not confirmed yet → 503 in_flight', { held: [['evt_1', OTHER_RAW]] }, retryLater('in_flight')],
+		['a copy of a delivery whose execution n8n has not confirmed yet → 503 in_flight', { held: [['evt_9', REENCODED]] }, retryLater('in_flight')],
 		// 7. filters
 		['event type not selected → 200 ignored event_type', { options: { events: ['avatar_video.fail'] } }, ignored('event_type')],
 		['event type selected → accepted', { options: { events: ['avatar_video.fail', 'avatar_video.success'] } }, accepted()],
@@ -157,7 +165,7 @@ describe('decideDelivery: the order of the checks', () => {
 	it('a forged replay is rejected as forged, before the record is consulted or changed', () => {
 		const { decision, record } = decide({ headers: genuine(RAW, { 'heygen-signature': sign(RAW, 'whsec_x') }), known: [['evt_1', RAW]], persisted: [['evt_9', OTHER_RAW]] });
 		expect(decision).toEqual(rejected(401, 'invalid_signature'));
-		expect(record.size).toBe(2); // the persisted copy was not folded in
+		expect(record.size).toBe(1); // the persisted copy was not folded in
 	});
 
 	it('an unsigned request is 401 whatever the state of the secret: it cannot be HeyGen\'s', () => {
@@ -195,7 +203,7 @@ describe('decideDelivery: the order of the checks', () => {
 });
 
 describe('decideDelivery: the item and the record', () => {
-	it('accepted, Simplified: the simplified item, and both keys held until n8n confirms the execution', () => {
+	it('accepted, Simplified: the simplified item, and the job outcome\'s key held until n8n confirms the execution', () => {
 		const { decision, record, claimed } = decide();
 		expect(decision).toEqual(accepted());
 		expect((decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).item).toEqual(
@@ -211,7 +219,7 @@ describe('decideDelivery: the item and the record', () => {
 		expect(claimed).toBe(0);
 		expect(record.check(keysFor('evt_1', RAW), NOW)).toBe('in_flight');
 		(decision as Extract<DeliveryDecision, { outcome: 'accepted' }>).hold.confirm();
-		expect(record.size).toBe(2);
+		expect(record.size).toBe(1);
 		expect(record.check(keysFor('evt_1', RAW), NOW)).toBe('duplicate');
 	});
 

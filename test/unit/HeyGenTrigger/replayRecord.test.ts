@@ -91,7 +91,21 @@ describe('ScopeRecord', () => {
 			expect(webhook1.absorb(healed, NOW + 3)).toBe(false);
 		});
 
-		it('ignores a stored copy of another shape (version 0.1 or damaged)', () => {
+		it('reads only what another request appended to an hour it has seen, and still knows every key', () => {
+			const a = new ScopeRecord();
+			for (let i = 0; i < 100; i++) a.claim(keysOf(i), NOW);
+			const written = stored(a);
+			const b = new ScopeRecord();
+			b.absorb(written, NOW);
+			b.claim(keysOf(100), NOW); // appended after a's keys
+			expect(a.absorb(stored(b), NOW + 1)).toBe(false);
+			for (let i = 0; i <= 100; i++) expect(a.isDuplicate(keysOf(i))).toBe(true);
+			// An older copy (a prefix of what a knows) brings nothing, and asks for a rewrite.
+			expect(a.absorb(written, NOW + 2)).toBe(true);
+			expect(a.size).toBe(202);
+		});
+
+		it('ignores a stored copy of another shape (damaged, or not a record)', () => {
 			const record = new ScopeRecord();
 			expect(record.absorb({ 'b:0123456789abcdef': NOW }, NOW)).toBe(false);
 			expect(record.absorb({ v: 1, hours: { x: 'abc', [NOW / 3600]: 12 } }, NOW)).toBe(false);
