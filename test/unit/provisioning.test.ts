@@ -63,3 +63,18 @@ describe('scripts/provision-n8n.sh', () => {
 		expect(stderr).toBe('');
 	});
 });
+
+describe('scripts/provision-chromium.sh', () => {
+	it('uses the Chromium HEYGEN_CHROMIUM names (CI: playwright-core\'s) before looking for Debian\'s', () => {
+		const { status, stdout } = script('provision-chromium.sh', { HEYGEN_CHROMIUM: process.execPath });
+		expect(status).toBe(0);
+		expect(stdout).toBe(`CHROMIUM=${process.execPath}\n`);
+	});
+
+	it('refuses a HEYGEN_CHROMIUM that is not an executable file, instead of falling back', () => {
+		const { status, stdout, stderr } = script('provision-chromium.sh', { HEYGEN_CHROMIUM: '/nonexistent/chrome' });
+		expect(status).toBe(1);
+		expect(stdout).toBe('');
+		expect(stderr).toContain('HEYGEN_CHROMIUM=/nonexistent/chrome is not an executable file');
+	});
+});
