@@ -133,8 +133,9 @@ async function main(): Promise<void> {
 	const next = published
 		? 'The example workflow is published and its HeyGen endpoint is registered: it receives events. Fire one:'
 		: `The example workflow is not published${publish ? '' : ' (--no-publish)'}. Open it and click "Publish" (n8n 1.x: "Activate"),
-or open its HeyGen Trigger and click "Execute step" (n8n 1.x: "Listen for test event") to receive one event;
-\`npm start\` without --no-publish publishes it. Then fire an event:`;
+or open its HeyGen Trigger and click "Execute step" (n8n 1.x: "Listen for test event") to receive one event${
+				publish ? '' : ';\n`npm start` without --no-publish publishes it'
+			}. Then fire an event:`;
 	// The CLI looks for the sandbox on its default address unless told otherwise.
 	const cli = `${sandbox.url === DEFAULT_SANDBOX_URL ? '' : `HEYGEN_SANDBOX_URL=${sandbox.url} `}npm run sandbox --`;
 	console.log(`
