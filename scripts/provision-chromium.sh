@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Makes Debian's Chromium available for the editor test (npm run test:ui): installs the
-# `chromium` package with apt-get only when no Chromium binary is found. No browser download
-# from anywhere else (playwright-core drives this binary). Prints `CHROMIUM=<file>` on stdout;
-# everything else goes to stderr.
+# Makes a Chromium available for the editor test (npm run test:ui). HEYGEN_CHROMIUM, when set,
+# names the browser to use (CI on GitHub's Ubuntu runners, which have no Debian `chromium`, sets
+# it to playwright-core's own Chromium). Otherwise Debian's: installs the `chromium` package with
+# apt-get only when no Chromium binary is found; no browser download from anywhere else
+# (playwright-core drives this binary). Prints `CHROMIUM=<file>` on stdout; everything else goes
+# to stderr.
 set -euo pipefail
 
 log() { echo "[provision-chromium] $*" >&2; }
+
+if [ -n "${HEYGEN_CHROMIUM:-}" ]; then
+  if [ ! -x "$HEYGEN_CHROMIUM" ]; then
+    log "HEYGEN_CHROMIUM=$HEYGEN_CHROMIUM is not an executable file"
+    exit 1
+  fi
+  log "using HEYGEN_CHROMIUM"
+  echo "CHROMIUM=$HEYGEN_CHROMIUM"
+  exit 0
+fi
 
 find_chromium() {
   command -v chromium || command -v chromium-browser || { [ -x /usr/bin/chromium ] && echo /usr/bin/chromium; } || true

@@ -6,19 +6,28 @@
  * Everything lives in one folder (.tmp/n8n-start, or HEYGEN_START_FOLDER): n8n's database, the
  * sandbox's state file (accounts, endpoints, secrets, deliveries, as HeyGen keeps them) and this
  * script's own notes, so a second `npm start` carries on where the first stopped.
- * `npm start -- --fresh` starts from nothing. Ctrl-C, SIGINT or SIGTERM (to npm or to this
- * script) stops n8n and the sandbox.
+ *
+ * The example is published at every start (through n8n's public API, with the API key this
+ * script creates), so it receives events without a browser; `npm start -- --no-publish` leaves
+ * it as it is. `npm start -- --fresh` starts from nothing. Ctrl-C, SIGINT or SIGTERM (to npm or
+ * to this script) stops n8n and the sandbox.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 
-import { createTriggerWorkflow } from '../dev/n8n/heygen';
-import { freePort, N8nInstance, OWNER } from '../dev/n8n/n8n';
-import { PROJECT_ROOT } from '../dev/n8n/paths';
+import { DEFAULT_SANDBOX_URL } from '../dev/heygen-sandbox/cli-args';
+import { createTriggerWorkflow, waitForEndpoints, waitUntilVerifying } from '../dev/n8n/heygen';
+import { freePort, N8nInstance, OWNER, TRIGGER_TYPE } from '../dev/n8n/n8n';
+import { CACHE_DIR, PROJECT_ROOT } from '../dev/n8n/paths';
 import { buildAndPack, provisionN8n } from '../dev/n8n/prepare';
 import { HeyGenSandbox } from '../dev/heygen-sandbox/server';
+
+const USAGE = `Usage: npm start [-- --fresh] [-- --no-publish]
+  --fresh       start from nothing (deletes n8n's database and the sandbox's state)
+  --no-publish  do not publish the example workflow (publish it in the editor yourself)`;
+const OPTIONS = ['--fresh', '--no-publish'];
 
 const SANDBOX_API_KEY = process.env.HEYGEN_SANDBOX_API_KEY ?? 'sandbox-api-key';
 /** The sandbox's OAuth client for the "HeyGen OAuth2 (sandbox)" credential (a public PKCE client). */
@@ -39,12 +48,24 @@ interface StartNotes {
 const stop = stopOnSignalsAndParentExit();
 
 async function main(): Promise<void> {
-	if (process.argv.includes('--fresh')) fs.rmSync(FOLDER, { recursive: true, force: true });
+	const args = process.argv.slice(2);
+	const unknown = args.filter((arg) => !OPTIONS.includes(arg));
+	if (unknown.length > 0) {
+		console.error(`Unknown option ${unknown.join(' ')}\n${USAGE}`);
+		process.exit(2);
+	}
+	const publish = !args.includes('--no-publish');
+	if (args.includes('--fresh')) fs.rmSync(FOLDER, { recursive: true, force: true });
 	fs.mkdirSync(FOLDER, { recursive: true });
 	const notes: StartNotes = fs.existsSync(NOTES_FILE) ? JSON.parse(fs.readFileSync(NOTES_FILE, 'utf8')) : {};
 
-	console.log('Preparing n8n (the first run installs it into ~/.cache, ~5 minutes) …');
-	// The e2e suite has built and provisioned already when it runs this script.
+	if (Number(process.versions.node.split('.')[0]) < 24) {
+		console.log(
+			`Note: on Node ${process.versions.node}, the EBADENGINE warning for isolated-vm from \`npm ci\` is expected: it comes with n8n-workflow (a dev dependency, used for types), wants Node 24, and is never built here (.npmrc: ignore-scripts); n8n itself runs on the Node 24 in ${CACHE_DIR}.`,
+		);
+	}
+	// provision-n8n.sh says so (with progress) when it has to install; the e2e suite has built and
+	// provisioned already when it runs this script.
 	process.env.HEYGEN_E2E_N8N_DIR ??= provisionN8n();
 	process.env.HEYGEN_E2E_TARBALL ??= buildAndPack();
 
@@ -90,36 +111,74 @@ async function main(): Promise<void> {
 		notes.credentialId = credential.id;
 		notes.workflowId = workflow.id;
 	}
-	if (notes.n8nPort !== undefined && notes.n8nPort !== port) {
-		console.log(`Port ${notes.n8nPort} is taken: n8n now runs on ${port}. Unpublish and publish the example so HeyGen gets its new URL.`);
+	const workflowId = notes.workflowId as string;
+	const moved = notes.n8nPort !== undefined && notes.n8nPort !== port;
+	if (moved) {
+		console.log(
+			publish
+				? `Port ${notes.n8nPort} is taken: n8n now runs on ${port}. Publishing the example again so HeyGen gets its new URL.`
+				: `Port ${notes.n8nPort} is taken: n8n now runs on ${port}. Unpublish and publish the example so HeyGen gets its new URL.`,
+		);
 	}
 	notes.n8nPort = port;
 	notes.sandboxPort = sandbox.port;
 	fs.writeFileSync(NOTES_FILE, JSON.stringify(notes, null, 2));
 
-	const published = (await n8n.getWorkflow(notes.workflowId as string)).active;
+	if (publish) {
+		await publishExample(n8n, sandbox, workflowId, moved).catch((error: Error) =>
+			console.error(`Publishing the example did not finish: ${error.message}\nn8n's log says more: ${n8n.logFile}`),
+		);
+	}
+	const published = (await n8n.getWorkflow(workflowId)).active;
 	const next = published
-		? 'The example workflow is published and its HeyGen endpoint is registered. Fire an event:'
-		: 'Open the example workflow and click "Publish" (or "Execute workflow" to test the trigger once), then fire an event:';
+		? 'The example workflow is published and its HeyGen endpoint is registered: it receives events. Fire one:'
+		: `The example workflow is not published${publish ? '' : ' (--no-publish)'}. Open it and click "Publish" (n8n 1.x: "Activate"),
+or open its HeyGen Trigger and click "Execute step" (n8n 1.x: "Listen for test event") to receive one event${
+				publish ? '' : ';\n`npm start` without --no-publish publishes it'
+			}. Then fire an event:`;
+	// The CLI looks for the sandbox on its default address unless told otherwise.
+	const cli = `${sandbox.url === DEFAULT_SANDBOX_URL ? '' : `HEYGEN_SANDBOX_URL=${sandbox.url} `}npm run sandbox --`;
 	console.log(`
 n8n with n8n-nodes-heygen-webhooks is running.
 
-  Editor:      ${n8n.baseUrl}
+  Editor:      ${n8n.baseUrl}  (listens on 127.0.0.1 only; from another machine, see "Remote" below)
   Login:       ${OWNER.email} / ${OWNER.password}
   Credential:  "HeyGen (sandbox)" → ${sandbox.url}
   OAuth2:      "HeyGen OAuth2 (sandbox)": open it and click "Connect my account" (client ${SANDBOX_OAUTH_CLIENT_ID};
                the sandbox forgets tokens when it stops: connect again after a restart)
-  Example:     ${n8n.baseUrl}/workflow/${notes.workflowId}  (HeyGen Trigger on avatar video events)
+  Example:     ${n8n.baseUrl}/workflow/${workflowId}  (HeyGen Trigger on avatar video events)
+  n8n log:     ${n8n.logFile}
+  Remote:      ssh -L ${port}:127.0.0.1:${port} -L ${sandbox.port}:127.0.0.1:${sandbox.port} <host>   then open ${n8n.baseUrl} on your machine
+               (the second port is the sandbox's sign-in page, for "Connect my account")
 
 ${next}
 
-  npm run sandbox -- send avatar_video.success --callback-id order-42
-  npm run sandbox -- send avatar_video.fail --data '{"msg":"Avatar not found"}'
-  npm run sandbox -- deliveries      # what was delivered, and n8n's answers
+  ${cli} send avatar_video.success --callback-id order-42
+  ${cli} send avatar_video.fail --data '{"msg":"Avatar not found"}'
+  ${cli} deliveries      # what was delivered, and n8n's answers
 
-Ctrl-C stops n8n and the sandbox (or: kill ${process.pid}). Data stays in ${path.relative(PROJECT_ROOT, FOLDER) || FOLDER};
+Each event starts an execution of the example: the editor lists them under "Executions".
+Ctrl-C stops n8n and the sandbox (or: kill ${process.pid}). Data stays in ${FOLDER.startsWith(PROJECT_ROOT + path.sep) ? path.relative(PROJECT_ROOT, FOLDER) : FOLDER};
 npm start -- --fresh starts from nothing.
 `);
+}
+
+/**
+ * Publishes the example through n8n's public API and waits until it receives events: n8n
+ * activates asynchronously, so wait for the trigger's endpoint in the sandbox and for its URL to
+ * check signatures. On a new port an already published example is published again, so HeyGen
+ * gets the new URL.
+ */
+async function publishExample(n8n: N8nInstance, sandbox: HeyGenSandbox, workflowId: string, moved: boolean): Promise<void> {
+	const workflow = await n8n.getWorkflow(workflowId);
+	if (workflow.active && !moved) return;
+	if (workflow.active) await n8n.deactivate(workflowId);
+	await n8n.activate(workflowId);
+	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
+	if (!trigger?.webhookId) return;
+	const url = n8n.webhookUrl(trigger.webhookId);
+	await waitForEndpoints(sandbox, SANDBOX_API_KEY, url, 1, 60_000);
+	await waitUntilVerifying(url);
 }
 
 interface Stopper {

@@ -42,7 +42,7 @@ async function call<T>(
 		res = await api.request({ method, url: path, data, params });
 	} catch (err) {
 		const reason = err instanceof Error ? err.message : String(err);
-		throw new CliError(`Could not reach the sandbox at ${api.defaults.baseURL} (${reason}). Is "serve" running? Set --sandbox or HEYGEN_SANDBOX_URL.`);
+		throw new CliError(`Could not reach the sandbox at ${api.defaults.baseURL} (${reason}). Is the sandbox running? Start it with \`npm start\` (or \`npm run sandbox -- serve\`); if it listens elsewhere, set --sandbox or HEYGEN_SANDBOX_URL.`);
 	}
 	if (res.status >= 400) {
 		const body = res.data as { error?: { message?: string } } | undefined;

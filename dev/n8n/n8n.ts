@@ -40,7 +40,7 @@ export class N8nInstance extends N8nClient {
 		const process = new N8nProcess({
 			command: 'start',
 			userFolder,
-			logFile: path.join(userFolder, 'n8n.log'),
+			logFile: N8nInstance.logFileIn(userFolder),
 			readinessUrl: `${baseUrl}/healthz/readiness`,
 			env: {
 				...headlessEnv(userFolder, baseUrl),
@@ -62,6 +62,15 @@ export class N8nInstance extends N8nClient {
 		const instance = new N8nInstance(userFolder, port);
 		await instance.setUpOwner();
 		return instance;
+	}
+
+	/** Where n8n writes its log (stdout and stderr): `n8n.log` in the user folder. */
+	static logFileIn(userFolder: string): string {
+		return path.join(userFolder, 'n8n.log');
+	}
+
+	get logFile(): string {
+		return N8nInstance.logFileIn(this.userFolder);
 	}
 
 	logs(): string {

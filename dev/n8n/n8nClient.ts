@@ -211,6 +211,7 @@ export class N8nClient {
 	async getWorkflow(id: string) {
 		return (await this.api.get(`/workflows/${id}`)).data as {
 			active: boolean;
+			nodes: WorkflowNode[];
 			staticData?: Record<string, Record<string, unknown>> | null;
 		};
 	}

@@ -221,6 +221,8 @@ describe('CLI commands', () => {
 		err = [];
 		expect(await run(['health', '--sandbox', 'http://127.0.0.1:1'], io())).toBe(1);
 		expect(err.join('\n')).toMatch(/Could not reach the sandbox/);
+		// Someone who only ever ran `npm start` has never heard of "serve".
+		expect(err.join('\n')).toContain('Is the sandbox running? Start it with `npm start` (or `npm run sandbox -- serve`)');
 	});
 });
 

@@ -8,6 +8,7 @@ const folder = path.resolve(__dirname, '..', '..', '.github', 'workflows');
 const read = (name: string) => fs.readFileSync(path.join(folder, name), 'utf8');
 
 interface Step {
+	name?: string;
 	run?: string;
 	uses?: string;
 	with?: Record<string, unknown>;
@@ -31,6 +32,19 @@ describe('GitHub Actions workflows', () => {
 		const ci = parse(read('ci.yml')) as Workflow;
 		expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
 		expect(runs(ci)).toContain('bash .ci/run');
+	});
+
+	it('CI installs a Chromium before .ci/run and hands it to the editor test (GitHub\'s Ubuntu has no Debian chromium)', () => {
+		const commands = runs(parse(read('ci.yml')) as Workflow);
+		const chromiumAt = commands.findIndex((run) => /\bplaywright-core install --with-deps chromium$/m.test(run));
+		expect(chromiumAt).toBeGreaterThan(-1);
+		expect(chromiumAt).toBeLessThan(commands.indexOf('bash .ci/run'));
+		// Through $GITHUB_ENV the path reaches every later step: .ci/run, its test:ui, whose global
+		// set-up runs provision-chromium.sh, which prefers HEYGEN_CHROMIUM to Debian's chromium.
+		expect(commands[chromiumAt]).toMatch(/^echo "HEYGEN_CHROMIUM=\$\(node -p "require\('playwright-core'\)\.chromium\.executablePath\(\)"\)" >> "\$GITHUB_ENV"$/m);
+		const root = path.resolve(__dirname, '..', '..');
+		expect(fs.readFileSync(path.join(root, 'scripts', 'provision-chromium.sh'), 'utf8')).toContain('"${HEYGEN_CHROMIUM:-}"');
+		expect(fs.readFileSync(path.join(root, 'test', 'ui', 'setup', 'globalSetup.ts'), 'utf8')).toContain("'provision-chromium.sh'");
 	});
 
 	it('a published release builds, tests, then publishes with provenance and an OIDC token', () => {
