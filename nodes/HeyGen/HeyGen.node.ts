@@ -3,6 +3,7 @@ import {
 	type IExecuteFunctions,
 	type INodeCredentialDescription,
 	type INodeExecutionData,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -19,6 +20,19 @@ import { getEventTypes } from '../shared/loadOptions';
 import { HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE } from '../../credentials/HeyGenWebhookSecretApi.credentials';
 import { testWebhookSecret, WEBHOOK_SECRET_TEST_NAME } from './webhookSecretTest';
 
+const resources: INodePropertyOptions[] = [
+	{ name: 'Event', value: 'event', description: 'The history of events HeyGen has sent' },
+	{ name: 'Event Type', value: 'eventType', description: 'The kinds of events HeyGen can send' },
+	{ name: 'Video', value: 'video', description: 'A video HeyGen renders: its status and URL' },
+	{
+		name: 'Video Translation',
+		value: 'videoTranslation',
+		description: 'A translation of a video into one language: its status and URL',
+	},
+	{ name: 'Webhook Endpoint', value: 'webhookEndpoint', description: 'A URL registered with HeyGen to receive events' },
+	{ name: 'Webhook Signature', value: 'signature', description: 'Check that a webhook request really comes from HeyGen' },
+];
+
 const credentials: INodeCredentialDescription[] = [
 	// Verify checks a signature locally: it needs the endpoint's secret, not HeyGen's API.
 	...nodeCredentials(CREDENTIAL_TEST_NAME, { resource: ['signature'] }),
@@ -26,7 +40,14 @@ const credentials: INodeCredentialDescription[] = [
 		name: HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE,
 		required: true,
 		testedBy: WEBHOOK_SECRET_TEST_NAME,
-		displayOptions: { show: { resource: ['signature'], secretSource: ['credential'] } },
+		// "hide", never "show": n8n's editor moves every parameter a credential is shown for into the
+		// credential's own section, which would take Resource out of the node's parameters.
+		displayOptions: {
+			hide: {
+				resource: resources.map((resource) => resource.value as string).filter((resource) => resource !== 'signature'),
+				secretSource: ['parameter'],
+			},
+		},
 	},
 ];
 
@@ -55,26 +76,7 @@ export class HeyGen implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'Event', value: 'event', description: 'The history of events HeyGen has sent' },
-					{ name: 'Event Type', value: 'eventType', description: 'The kinds of events HeyGen can send' },
-					{ name: 'Video', value: 'video', description: 'A video HeyGen renders: its status and URL' },
-					{
-						name: 'Video Translation',
-						value: 'videoTranslation',
-						description: 'A translation of a video into one language: its status and URL',
-					},
-					{
-						name: 'Webhook Endpoint',
-						value: 'webhookEndpoint',
-						description: 'A URL registered with HeyGen to receive events',
-					},
-					{
-						name: 'Webhook Signature',
-						value: 'signature',
-						description: 'Check that a webhook request really comes from HeyGen',
-					},
-				],
+				options: resources,
 				default: 'webhookEndpoint',
 			},
 			...webhookEndpoint.description,

@@ -49,7 +49,9 @@ describe('HeyGen node description', () => {
 				{
 					name: HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE,
 					required: true,
-					displayOptions: { show: { resource: ['signature'], secretSource: ['credential'] } },
+					displayOptions: {
+						hide: { resource: ['event', 'eventType', 'video', 'videoTranslation', 'webhookEndpoint'], secretSource: ['parameter'] },
+					},
 				},
 			],
 			icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
@@ -57,6 +59,16 @@ describe('HeyGen node description', () => {
 		expect(description.description).toMatch(/webhook/i);
 		// Saved workflows have no "authentication" parameter: they must keep the API key.
 		expect(description.properties[0]).toMatchObject({ name: 'authentication', default: 'apiKey' });
+	});
+
+	it('shows credentials only by Authentication: n8n\'s editor moves any other parameter a credential is shown for out of the node\'s parameters', () => {
+		for (const credential of description.credentials ?? []) {
+			expect(Object.keys(credential.displayOptions?.show ?? {}).filter((name) => name !== 'authentication')).toEqual([]);
+		}
+		// The signing secret's credential is hidden for every resource but Webhook Signature.
+		const resources = (description.properties.find((p) => p.name === 'resource')!.options as INodePropertyOptions[]).map((o) => o.value);
+		const secret = description.credentials!.find((credential) => credential.name === HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE)!;
+		expect([...(secret.displayOptions!.hide!.resource as string[]), 'signature'].sort()).toEqual([...resources].sort());
 	});
 
 	it('describes every resource and operation to the tool in plain words', () => {
