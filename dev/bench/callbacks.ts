@@ -33,7 +33,7 @@ export function callbackMicroBenchmark(): void {
 	}
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 	console.log(
-		`${'forged callbacks, fresh job ids, screened and rationed'.padEnd(52)} ${Math.round(count / seconds).toLocaleString('en').padStart(12)} ops/s` +
+		`${'forged callbacks (fresh job ids), screened, rationed'.padEnd(52)} ${Math.round(count / seconds).toLocaleString('en').padStart(12)} ops/s` +
 			`   ${asked} of ${count.toLocaleString('en')} would reach HeyGen (ration: ${LOOKUP_BURST} at once, ${LOOKUP_PER_MINUTE}/min after)`,
 	);
 }

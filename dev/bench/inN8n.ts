@@ -10,6 +10,7 @@
 import { randomUUID } from 'crypto';
 
 import { HeyGenSandbox } from '../heygen-sandbox/server';
+import { callbackN8nBenchmark } from './callbacks';
 import { createTriggerWorkflow, deliver, genuineDelivery, TRIGGER_NAME, waitForEndpoints } from '../n8n/heygen';
 import { executionsSince, newestExecutionId } from '../n8n/executionsSince';
 import { sendAll } from '../n8n/load';
@@ -332,6 +333,9 @@ export async function n8nBenchmarks(): Promise<void> {
 	try {
 		setup = await setUp(sandbox, apiKey);
 		for (const engine of ENGINES) await benchEngine(setup, engine);
+		// Forged per-job callbacks, on the last engine: what they cost in answers and HeyGen calls.
+		const credential = await setup.n8n.createCredential({ apiKey, baseUrl: sandbox.url }, 'HeyGen (callbacks)');
+		await callbackN8nBenchmark(setup.n8n, sandbox, credential, apiKey, settings().requests);
 		console.log(`\n--n8n took ${Math.round((Date.now() - started) / 1000)} s (BENCH_ROUNDS, BENCH_REQUESTS, BENCH_WARMUP change the round sizes)`);
 	} finally {
 		await setup?.n8n.dispose();

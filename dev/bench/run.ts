@@ -7,7 +7,11 @@
  * to show where a full record's time goes (dev/bench/recordCost.ts). Loopback only, bounded.
  */
 import { computeSignature, verifySignature } from '../../nodes/shared/signature';
-import { deliveryKeys, RECORD_CAPACITY_DELIVERIES, ScopeRecord } from '../../nodes/HeyGenTrigger/replayRecord';
+import { keysOf } from '../../nodes/HeyGenTrigger/deliveryDecision';
+import { RECORD_CAPACITY_DELIVERIES, ScopeRecord } from '../../nodes/HeyGenTrigger/replayRecord';
+import { parseDelivery } from '../../nodes/shared/deliveryItem';
+import { seededDelivery, type SeededKind } from '../n8n/seedRecord';
+import { callbackMicroBenchmark } from './callbacks';
 import { openSecret, sealSecret } from '../../nodes/HeyGenTrigger/sealedSecret';
 import { buildAndPack, provisionN8n } from '../n8n/prepare';
 import { n8nBenchmarks } from './inN8n';
@@ -36,11 +40,17 @@ function microBenchmarks(): void {
 	);
 
 	// The record's work for one accepted delivery, as in webhook(): parse the stored copy n8n
-	// loaded, fold it in, check, claim, and serialise what n8n writes back. Empty vs full record,
-	// as the median of 7 interleaved rounds.
-	const perDelivery = (deliveries: number) => {
+	// loaded, fold it in, check, claim, and serialise what n8n writes back. Empty vs full record
+	// (20,000 deliveries: of job events, one key each, and of events that end no job, two each),
+	// as the median of 7 interleaved rounds. The keys are the trigger's own (keysOf).
+	const keysFor = (index: number, kind: SeededKind) => {
+		const { eventId, body } = seededDelivery(index, 'micro', kind);
+		const raw = Buffer.from(body);
+		return keysOf(eventId, raw, parseDelivery(raw)!);
+	};
+	const perDelivery = (deliveries: number, kind: SeededKind) => {
 		const record = new ScopeRecord();
-		for (let i = 0; i < deliveries; i++) record.claim(deliveryKeys(`evt_${i}`, Buffer.from(String(i))), now - (i % 20) * 3600);
+		for (let i = 0; i < deliveries; i++) record.claim(keysFor(i, kind), now - (i % 20) * 3600);
 		let stored = JSON.stringify(record.toPersisted());
 		let n = deliveries;
 		return {
@@ -48,33 +58,41 @@ function microBenchmarks(): void {
 			run: () => {
 				const loaded = JSON.parse(stored);
 				record.absorb(loaded, now);
-				const keys = deliveryKeys(`evt_${n}`, Buffer.from(String(n++)));
-				if (!record.isDuplicate(keys)) record.claim(keys, now);
+				const keys = keysFor(n++, kind);
+				if (record.check(keys, now) === 'new') record.claim(keys, now);
 				stored = JSON.stringify(record.toPersisted());
 			},
 		};
 	};
-	const rates: Record<string, number[]> = { empty: [], full: [] };
-	let fullBytes = 0;
+	const states = {
+		empty: () => perDelivery(0, 'job'),
+		'full, job events': () => perDelivery(RECORD_CAPACITY_DELIVERIES, 'job'),
+		'full, no-job events': () => perDelivery(RECORD_CAPACITY_DELIVERIES, 'plain'),
+	};
+	const rates: Record<string, number[]> = Object.fromEntries(Object.keys(states).map((name) => [name, []]));
+	const bytes: Record<string, number> = {};
 	for (let round = 0; round < 7; round++) {
-		const states = { empty: perDelivery(0), full: perDelivery(RECORD_CAPACITY_DELIVERIES) };
-		fullBytes = states.full.bytes;
-		for (const [name, state] of Object.entries(states)) {
+		for (const [name, make] of Object.entries(states)) {
+			const state = make();
+			bytes[name] = state.bytes;
 			const start = process.hrtime.bigint();
 			for (let i = 0; i < 2000; i++) state.run();
 			rates[name].push(2000 / (Number(process.hrtime.bigint() - start) / 1e9));
 		}
 	}
 	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-	for (const name of ['empty', 'full'] as const) {
+	for (const name of Object.keys(states)) {
 		const sorted = [...rates[name]].sort((a, b) => a - b);
 		console.log(
-			`${`replay record per accepted delivery, ${name}`.padEnd(52)} ${Math.round(median(sorted)).toLocaleString('en').padStart(12)} ops/s (range ${Math.round(sorted[0]).toLocaleString('en')}–${Math.round(sorted[sorted.length - 1]).toLocaleString('en')})`,
+			`${`record per accepted delivery, ${name}`.padEnd(52)} ${Math.round(median(sorted)).toLocaleString('en').padStart(12)} ops/s (range ${Math.round(sorted[0]).toLocaleString('en')}–${Math.round(sorted[sorted.length - 1]).toLocaleString('en')})`,
 		);
 	}
-	console.log(`${`replay record in static data, ${RECORD_CAPACITY_DELIVERIES.toLocaleString('en')} deliveries`.padEnd(52)} ${fullBytes.toLocaleString('en').padStart(12)} bytes`);
+	for (const name of Object.keys(states).slice(1)) {
+		console.log(`${`record in static data, ${name}`.padEnd(52)} ${bytes[name].toLocaleString('en').padStart(12)} bytes`);
+	}
 	const sealed = sealSecret(secret, 'hg_api_key', 'workflow:node');
 	time('openSecret (once per process and secret)', 20_000, () => openSecret(sealed, 'hg_api_key', 'workflow:node'));
+	callbackMicroBenchmark();
 }
 
 // The expression engine dominates webhook cost: for --queue, N8N_EXPRESSION_ENGINE* from the shell pass through
