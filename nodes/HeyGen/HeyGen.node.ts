@@ -10,7 +10,7 @@ import {
 
 import * as event from './actions/event';
 import * as eventType from './actions/eventType';
-import { router, video, videoTranslation } from './actions/router';
+import { CUSTOM_API_CALL, router, video, videoTranslation } from './actions/router';
 import * as signature from './actions/webhookSignature';
 import * as webhookEndpoint from './actions/webhookEndpoint';
 import { authenticationProperty, nodeCredentials } from '../shared/authentication';
@@ -40,11 +40,14 @@ const credentials: INodeCredentialDescription[] = [
 		name: HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE,
 		required: true,
 		testedBy: WEBHOOK_SECRET_TEST_NAME,
-		// "hide", never "show": n8n's editor moves every parameter a credential is shown for into the
-		// credential's own section, which would take Resource out of the node's parameters.
+		// "hide", never "show": n8n's editor hides every parameter a credential's "show" depends on,
+		// Resource and Operation included. Hidden for every other resource, n8n's Custom API Call too.
 		displayOptions: {
 			hide: {
-				resource: resources.map((resource) => resource.value as string).filter((resource) => resource !== 'signature'),
+				resource: [
+					...resources.map((resource) => resource.value as string).filter((resource) => resource !== 'signature'),
+					CUSTOM_API_CALL,
+				],
 				secretSource: ['parameter'],
 			},
 		},

@@ -50,7 +50,10 @@ describe('HeyGen node description', () => {
 					name: HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE,
 					required: true,
 					displayOptions: {
-						hide: { resource: ['event', 'eventType', 'video', 'videoTranslation', 'webhookEndpoint'], secretSource: ['parameter'] },
+						hide: {
+							resource: ['event', 'eventType', 'video', 'videoTranslation', 'webhookEndpoint', '__CUSTOM_API_CALL__'],
+							secretSource: ['parameter'],
+						},
 					},
 				},
 			],
@@ -65,10 +68,11 @@ describe('HeyGen node description', () => {
 		for (const credential of description.credentials ?? []) {
 			expect(Object.keys(credential.displayOptions?.show ?? {}).filter((name) => name !== 'authentication')).toEqual([]);
 		}
-		// The signing secret's credential is hidden for every resource but Webhook Signature.
+		// The signing secret's credential is hidden for every resource but Webhook Signature, and for
+		// the Custom API Call n8n adds (an empty credential there would stop the workflow from publishing).
 		const resources = (description.properties.find((p) => p.name === 'resource')!.options as INodePropertyOptions[]).map((o) => o.value);
 		const secret = description.credentials!.find((credential) => credential.name === HEYGEN_WEBHOOK_SECRET_CREDENTIAL_TYPE)!;
-		expect([...(secret.displayOptions!.hide!.resource as string[]), 'signature'].sort()).toEqual([...resources].sort());
+		expect([...(secret.displayOptions!.hide!.resource as string[]), 'signature'].sort()).toEqual([...resources, '__CUSTOM_API_CALL__'].sort());
 	});
 
 	it('describes every resource and operation to the tool in plain words', () => {
