@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import { HeyGenSandbox } from '../../dev/heygen-sandbox/server';
 import { afterMarker, createTriggerWorkflow, deliver, TRIGGER_NAME, triggerEventId, waitForEndpoints } from '../../dev/n8n/heygen';
 import { N8nInstance, waitFor } from '../../dev/n8n/n8n';
-import { buildSeededRecord, seededDelivery, waitForRegisteredEndpoint, writeReplayRecord } from '../../dev/n8n/seedRecord';
+import { buildSeededRecord, seededDelivery, waitForRegisteredEndpoint, writeReplayRecord, type SeededKind } from '../../dev/n8n/seedRecord';
 import { RECORD_CAPACITY_DELIVERIES } from '../../nodes/HeyGenTrigger/replayRecord';
 
 /**
@@ -37,7 +37,11 @@ describe('HeyGen Trigger with a full replay record seeded through n8n\'s databas
 		await sandbox?.stop();
 	});
 
-	it('answers replays of seeded deliveries (oldest to newest) as duplicates and runs none, before and after a restart', async () => {
+	// Video events take one key each (160 KB); events that end no job take two (320 KB, 40,000 keys: the record's capacity).
+	it.each([
+		['video events', 'job', 1],
+		['events that end no job', 'plain', 2],
+	] as Array<[string, SeededKind, number]>)('%s: replays of seeded deliveries (oldest to newest) are duplicates and run nothing, before and after a restart', async (_name, kind, keysPerDelivery) => {
 		const credential = await n8n.createCredential({ apiKey: API_KEY, baseUrl: sandbox.url });
 		const workflow = await createTriggerWorkflow(n8n, credential);
 		await n8n.activate(workflow.id);
@@ -46,8 +50,8 @@ describe('HeyGen Trigger with a full replay record seeded through n8n\'s databas
 		const registered = await waitForRegisteredEndpoint(n8n, workflow.id, TRIGGER_NAME);
 
 		await n8n.stop();
-		const written = writeReplayRecord(n8n.userFolder, workflow.id, TRIGGER_NAME, buildSeededRecord());
-		expect(written.recordBytes).toBeGreaterThan(320_000);
+		const written = writeReplayRecord(n8n.userFolder, workflow.id, TRIGGER_NAME, buildSeededRecord({ kind }));
+		expect(written.recordBytes).toBeGreaterThan(keysPerDelivery * RECORD_CAPACITY_DELIVERIES * 8);
 		await n8n.bootAgain();
 		await waitFor('the trigger to answer', async () => (await deliver(workflow.url, { body: '{}', signature: null })).status === 401);
 
@@ -55,13 +59,13 @@ describe('HeyGen Trigger with a full replay record seeded through n8n\'s databas
 		expect(stored.endpointId).toBe(registered.endpointId);
 		expect(stored.sealedSecret).toBe(registered.sealedSecret);
 		expect(Object.values((stored.replay as { hours: Record<string, string> }).hours).join('').length).toBe(
-			2 * RECORD_CAPACITY_DELIVERIES * 8,
+			keysPerDelivery * RECORD_CAPACITY_DELIVERIES * 8,
 		);
 
 		/** Replays the sample, signed with fresh headers: half under their event id (a HeyGen retry), half under a fresh one (a captured body). */
 		const replaySample = async () => {
 			for (const [i, index] of SAMPLE.entries()) {
-				const { body, eventId } = seededDelivery(index);
+				const { body, eventId } = seededDelivery(index, 'seed', kind);
 				const answer = await deliver(workflow.url, { body, secret, eventId: i % 2 === 0 ? eventId : `evt_${randomUUID()}` });
 				expect({ index, status: answer.status, data: answer.data }).toEqual({
 					index,
@@ -80,5 +84,6 @@ describe('HeyGen Trigger with a full replay record seeded through n8n\'s databas
 		const second = await afterMarker(n8n, workflow, secret);
 		expect(second).toHaveLength(2); // the two markers
 		expect(second.map(triggerEventId)).not.toContain(undefined);
+		await n8n.deactivate(workflow.id);
 	}, 240_000);
 });
