@@ -108,10 +108,16 @@ export class N8nClient {
 			(answer) => answer.data.data as string[],
 			() => API_KEY_SCOPES,
 		);
-		const key = await this.rest.post('/api-keys', {
-			label: `harness ${Date.now()}`,
-			scopes: API_KEY_SCOPES.filter((scope) => offered.includes(scope)),
-			expiresAt: null,
+		// n8n 1.x on SQLite can answer 500 (database locked) while it activates workflows at boot.
+		const key = await waitFor('an API key', async () => {
+			const answer = await this.rest.post(
+				'/api-keys',
+				{ label: `harness ${Date.now()}`, scopes: API_KEY_SCOPES.filter((scope) => offered.includes(scope)), expiresAt: null },
+				{ validateStatus: () => true },
+			);
+			if (answer.status >= 500) return undefined;
+			if (answer.status !== 200) throw new Error(`n8n refused an API key: ${answer.status} ${JSON.stringify(answer.data)}`);
+			return answer;
 		});
 		this.apiKey = key.data.data.rawApiKey;
 	}
